@@ -1,4 +1,5 @@
 export { isCI, type Requirement, settle } from './ci.js'
+export { documentedErrorCodes } from './errorDocs.js'
 export { requireServices, type ServiceName, serviceEndpoints } from './services.js'
 export { requireSharedTestdata, sharedTestdataDir } from './sharedTestdata.js'
 export { createTempDir } from './tempDir.js'

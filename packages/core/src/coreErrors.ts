@@ -30,7 +30,8 @@ export const CoreErrorCode = registerErrorCodes('@strongroom/core', {
 /** One of the codes in {@link CoreErrorCode}. */
 export type CoreErrorCode = (typeof CoreErrorCode)[keyof typeof CoreErrorCode]
 
-type CoreErrorOptions = {
+/** Options of {@link CoreError} and its subclasses. */
+export type CoreErrorOptions = {
   cause?: unknown
   details?: string
   metaMessages?: readonly string[]

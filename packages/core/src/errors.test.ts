@@ -1,3 +1,4 @@
+import { documentedErrorCodes } from '@strongroom/testkit'
 import { describe, expect, it } from 'vitest'
 import { CoreError, CoreErrorCode, InvalidAmountError } from './coreErrors.js'
 import { getErrorCodeInfo, listErrorCodes, registerErrorCodes } from './errorCodes.js'
@@ -74,5 +75,13 @@ describe('error code registry', () => {
     expect(() => registerErrorCodes('@test/a', { TEST_ONE: 'other' })).toThrow(/already registered/)
     expect(() => registerErrorCodes('@test/a', { lower_case: 'x' })).toThrow(/not of the form/)
     expect(() => registerErrorCodes('@test/a', { NOPREFIX: 'x' })).toThrow(/not of the form/)
+  })
+})
+
+describe('error documentation', () => {
+  it('every core error code has an entry in docs/errors.md', () => {
+    const documented = documentedErrorCodes()
+    const missing = Object.values(CoreErrorCode).filter((code) => !documented.has(code))
+    expect(missing).toEqual([])
   })
 })

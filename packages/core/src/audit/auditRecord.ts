@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js'
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
+import { createHash } from 'node:crypto'
 import { type CanonicalValue, canonicalJson } from '../canonicalJson.js'
 
 /** `prevHash` of the first record of a chain: 64 zeros. */
@@ -36,17 +35,43 @@ export type AuditAnchor = {
   readonly hash: string
 }
 
-/** Computes a record's `hash` from its other fields. */
+/** Stored lines of records this process built, so sinks do not encode them twice. */
+const encodedLines = new WeakMap<AuditRecord, string>()
+
+function encodeFields(
+  record: UnhashedAuditRecord,
+  dataJson: string,
+  hash: string | undefined,
+): string {
+  const hashField = hash === undefined ? '' : `"hash":${JSON.stringify(hash)},`
+  return (
+    `{"actor":${JSON.stringify(record.actor)},"data":${dataJson},${hashField}` +
+    `"prevHash":${JSON.stringify(record.prevHash)},"seq":${canonicalJson(record.seq)},` +
+    `"time":${canonicalJson(record.time)},"type":${JSON.stringify(record.type)}}`
+  )
+}
+
+const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex')
+
+/**
+ * The canonical JSON of a record (keys sorted: actor, data, [hash,] prevHash, seq, time, type).
+ * Without `hash` it is what gets hashed; with it, it is the stored line.
+ */
+export function encodeAuditRecord(
+  record: UnhashedAuditRecord | AuditRecord,
+  withHash: boolean,
+): string {
+  if (withHash) {
+    const cached = encodedLines.get(record as AuditRecord)
+    if (cached !== undefined) return cached
+  }
+  const hash = withHash ? (record as AuditRecord).hash : undefined
+  return encodeFields(record, canonicalJson(record.data), hash)
+}
+
+/** Computes a record's `hash`: SHA-256 (hex) of its canonical JSON without `hash`. */
 export function hashAuditRecord(record: UnhashedAuditRecord): string {
-  const body = canonicalJson({
-    seq: record.seq,
-    time: record.time,
-    type: record.type,
-    actor: record.actor,
-    data: record.data,
-    prevHash: record.prevHash,
-  })
-  return bytesToHex(sha256(utf8ToBytes(body)))
+  return sha256Hex(encodeAuditRecord(record, false))
 }
 
 /** Builds the next record of a chain from its predecessor's anchor. */
@@ -54,16 +79,20 @@ export function createAuditRecord(
   previous: AuditAnchor | undefined,
   entry: { time: number; type: string; actor: string; data: CanonicalValue },
 ): AuditRecord {
+  const dataJson = canonicalJson(entry.data)
   const unhashed: UnhashedAuditRecord = {
     seq: (previous?.seq ?? 0) + 1,
     time: entry.time,
     type: entry.type,
     actor: entry.actor,
-    // Normalise once (bigint → string, undefined dropped) so the stored record re-hashes identically.
-    data: JSON.parse(canonicalJson(entry.data)) as CanonicalValue,
+    // Stored normalised (bigint → string, undefined dropped) so the record re-hashes identically.
+    data: JSON.parse(dataJson) as CanonicalValue,
     prevHash: previous?.hash ?? GENESIS_HASH,
   }
-  return { ...unhashed, hash: hashAuditRecord(unhashed) }
+  const hash = sha256Hex(encodeFields(unhashed, dataJson, undefined))
+  const record: AuditRecord = Object.freeze({ ...unhashed, hash })
+  encodedLines.set(record, encodeFields(unhashed, dataJson, hash))
+  return record
 }
 
 const HEX64 = /^[0-9a-f]{64}$/

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
-import { canonicalJson } from '../canonicalJson.js'
 import type { AuditSink } from '../ports/audit.js'
 import {
   AuditClosedError,
@@ -8,7 +7,7 @@ import {
   AuditTornTailError,
   AuditWriteError,
 } from './auditErrors.js'
-import { type AuditRecord, isAuditRecord } from './auditRecord.js'
+import { type AuditRecord, encodeAuditRecord, isAuditRecord } from './auditRecord.js'
 
 /** Options for {@link openFileAuditSink}. */
 export type OpenFileAuditSinkParameters = {
@@ -17,7 +16,7 @@ export type OpenFileAuditSinkParameters = {
   /**
    * What to do when the file ends with an incomplete line (a write torn by a crash; it was never
    * acknowledged): `error` (default) refuses to open with {@link AuditTornTailError}, `truncate`
-   * cuts it off and reports it in {@link FileAuditSink.recovered}.
+   * cuts it off and reports it in `FileAuditSink.recovered`.
    */
   onTornTail?: 'error' | 'truncate' | undefined
   /**
@@ -158,7 +157,7 @@ export async function openFileAuditSink(
       }
       if (records.length === 0) return Promise.resolve()
       let text = ''
-      for (const record of records) text += `${canonicalJson(record)}\n`
+      for (const record of records) text += `${encodeAuditRecord(record, true)}\n`
       return new Promise<void>((resolve, reject) => {
         pending.chunks.push(text)
         pending.waiters.push({ resolve, reject })

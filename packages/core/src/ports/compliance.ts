@@ -1,6 +1,7 @@
 import type { Issue } from '../issue.js'
 
-type EventBase = {
+/** Fields every {@link ComplianceEvent} has. */
+export type ComplianceEventBase = {
   /** Unique id of the event (deposit id, withdrawal id, trade id, transfer id). */
   readonly id: string
   /** Event time in epoch ms; monitoring windows use it, never the wall clock. */
@@ -8,7 +9,7 @@ type EventBase = {
 }
 
 /** A deposit seen on chain. */
-export type ComplianceDepositEvent = EventBase & {
+export type ComplianceDepositEvent = ComplianceEventBase & {
   readonly kind: 'deposit'
   readonly accountId: string
   readonly asset: string
@@ -20,7 +21,7 @@ export type ComplianceDepositEvent = EventBase & {
 }
 
 /** A withdrawal request. */
-export type ComplianceWithdrawalEvent = EventBase & {
+export type ComplianceWithdrawalEvent = ComplianceEventBase & {
   readonly kind: 'withdrawal'
   readonly accountId: string
   readonly asset: string
@@ -32,7 +33,7 @@ export type ComplianceWithdrawalEvent = EventBase & {
 }
 
 /** One side of a trade, from the point of view of `accountId`. */
-export type ComplianceTradeEvent = EventBase & {
+export type ComplianceTradeEvent = ComplianceEventBase & {
   readonly kind: 'trade'
   readonly accountId: string
   readonly counterpartyAccountId: string
@@ -46,7 +47,7 @@ export type ComplianceTradeEvent = EventBase & {
 }
 
 /** An internal transfer between two accounts of the venue. */
-export type ComplianceTransferEvent = EventBase & {
+export type ComplianceTransferEvent = ComplianceEventBase & {
   readonly kind: 'transfer'
   readonly accountId: string
   readonly toAccountId: string
