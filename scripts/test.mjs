@@ -1,4 +1,5 @@
 // `npm test`: install (frozen lockfile) → lint → typecheck → package builds (publint, attw) →
+// changeset status →
 // every package's tests → API docs. Prints a closing `N passed, N failed` line, where the counts
 // are vitest's tests (from its JSON report) plus one per check; under CI a skipped test counts as
 // failed. The same line is written to .reports/summary.txt.
@@ -29,6 +30,7 @@ function check(name, command, args) {
 check('lint (biome)', bin('biome'), ['check', '.'])
 check('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json'])
 check('packages (tsup build, publint, attw)', process.execPath, ['scripts/check-packages.mjs'])
+check('changesets (status)', bin('changeset'), ['status'])
 
 log('tests (vitest)')
 const vitestStatus = run(bin('vitest'), [
