@@ -1,0 +1,81 @@
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createTempDir } from '@strongroom/testkit'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from './config.js'
+
+const dir = createTempDir('strongroom-config-')
+afterAll(() => dir.remove())
+
+function failure(fn: () => unknown): ConfigError {
+  try {
+    fn()
+  } catch (error) {
+    if (error instanceof ConfigError) return error
+    throw error
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('exchange configuration', () => {
+  it('runs on embedded defaults with no file', () => {
+    const config = loadConfig()
+    expect(config.journal).toEqual({ kind: 'file', groupCommitMaxDelayMs: 0 })
+    expect(config.ledger).toEqual({ kind: 'pglite' })
+    expect(config.chain.kind).toBe('hardhat')
+    expect(config.markets[0]).toMatchObject({ base: 'ETH', quote: 'USDC' })
+  })
+
+  it('takes production settings from the environment', () => {
+    const config = loadConfig({
+      env: {
+        STRONGROOM_NATS_URL: 'nats://10.0.0.1:4222',
+        STRONGROOM_PG_URL: 'postgres://ledger@db/strongroom',
+        STRONGROOM_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so',
+        STRONGROOM_PKCS11_PIN: '1234',
+        STRONGROOM_HTTP_PORT: '9000',
+        STRONGROOM_SIMULATION: 'off',
+      },
+    })
+    expect(config.journal).toEqual({
+      kind: 'nats',
+      url: 'nats://10.0.0.1:4222',
+      stream: 'STRONGROOM',
+    })
+    expect(config.ledger).toEqual({ kind: 'postgres', url: 'postgres://ledger@db/strongroom' })
+    expect(config.signer).toMatchObject({ kind: 'pkcs11', pin: '1234' })
+    expect(config.httpPort).toBe(9000)
+    expect(config.simulation.enabled).toBe(false)
+  })
+
+  it('names the field of every problem in a file', () => {
+    const file = join(dir.path, 'bad.json')
+    writeFileSync(
+      file,
+      JSON.stringify({ httpPort: 70_000, unknownSetting: true, markets: [{ base: 'BTC' }] }),
+    )
+    const error = failure(() => loadConfig({ file }))
+    const paths = error.issues.map((i) => i.path)
+    expect(paths).toContain('httpPort')
+    expect(paths).toContain('markets.0.quote')
+    expect(error.issues.some((i) => i.message.includes('unknownSetting'))).toBe(true)
+  })
+
+  it('catches cross-field mistakes and bad environment values', () => {
+    const file = join(dir.path, 'cross.json')
+    writeFileSync(file, JSON.stringify({ approvals: { required: 4, approvers: 3 } }))
+    expect(failure(() => loadConfig({ file })).issues).toEqual([
+      { path: 'approvals.required', message: 'cannot exceed approvals.approvers' },
+    ])
+    expect(
+      failure(() => loadConfig({ env: { STRONGROOM_HTTP_PORT: 'eighty' } })).issues[0]!.path,
+    ).toBe('STRONGROOM_HTTP_PORT')
+    expect(
+      failure(() => loadConfig({ env: { STRONGROOM_SIMULATION: 'maybe' } })).issues[0]!.path,
+    ).toBe('STRONGROOM_SIMULATION')
+    writeFileSync(join(dir.path, 'notjson.json'), '{')
+    expect(
+      failure(() => loadConfig({ file: join(dir.path, 'notjson.json') })).issues[0]!.path,
+    ).toBe('(file)')
+  })
+})
