@@ -1,0 +1,144 @@
+// @strongroom/custody — the only barrel. Every export is named here; index.test.ts snapshots the list.
+
+export {
+  APPROVAL_DOMAIN,
+  type ApprovalStatement,
+  approvalMessage,
+  type CreateApprovalParameters,
+  createApproval,
+  isApprovalSignatureValid,
+} from './authorization/approval.js'
+export {
+  type ApprovalProblem,
+  type ApprovalProblemReason,
+  type ApprovalQuorumCheck,
+  type Approver,
+  type ApproverGroup,
+  type CheckApprovalQuorumParameters,
+  checkApprovalQuorum,
+  type QuorumRequirement,
+} from './authorization/approvalQuorum.js'
+export {
+  AUTHORIZATION_DOMAIN,
+  type AuthorizationSigningKey,
+  authorizationDigest,
+  type CreateSoftwareAuthorizationKeyParameters,
+  type CustodyAuthorization,
+  createSoftwareAuthorizationKey,
+  custodyAuthorizationSchema,
+  signAuthorization,
+  type UnsignedAuthorization,
+} from './authorization/authorization.js'
+export { type AuthorizationNonceStore, createMemoryNonceStore } from './authorization/nonceStore.js'
+export {
+  REQUEST_DIGEST_DOMAIN,
+  requestDigest,
+  type SigningRequest,
+} from './authorization/signingRequest.js'
+export {
+  type AuthorizationTrust,
+  type AuthorizationVerifier,
+  createAuthorizationVerifier,
+  type PolicyRuleLookup,
+  type TrustedRule,
+  type VerifyAuthorizationErrorType,
+  type VerifyAuthorizationParameters,
+  type VerifyAuthorizationReturnType,
+  verifyAuthorization,
+} from './authorization/verifyAuthorization.js'
+export { type Ed25519KeyPair, importEd25519PrivateKey, verifyEd25519 } from './crypto/ed25519.js'
+export {
+  AuthorizationError,
+  CustodyError,
+  CustodyErrorCode,
+  type CustodyErrorOptions,
+  CustodyInputError,
+  type CustodyInputErrorOptions,
+} from './custodyErrors.js'
+export { evmAddressFormat, parseEvmAddress } from './evm/evmAddress.js'
+export {
+  type CreateEvmPayloadBinderParameters,
+  createEvmPayloadBinder,
+  evmAddressOfPublicKey,
+  evmChainId,
+} from './evm/evmPayloadBinder.js'
+export {
+  type CreateKillSwitchParameters,
+  createKillSwitch,
+  KILL_SWITCH_LIFT_DOMAIN,
+  type KillSwitch,
+  type KillSwitchEngagement,
+  type KillSwitchLiftRejection,
+  type KillSwitchScope,
+} from './killSwitch/killSwitch.js'
+export {
+  type CreateOrchestratorParameters,
+  createOrchestrator,
+  type Orchestrator,
+  type OrchestratorRejection,
+  type RequestStatus,
+  type SignedPayload,
+  type TrackedRequest,
+} from './orchestrator/createOrchestrator.js'
+export type {
+  BindPayloadParameters,
+  BoundPayload,
+  ChainIdReporter,
+  PayloadBinder,
+  SigningPurpose,
+} from './orchestrator/payloadBinder.js'
+export { createSignerRoute, type SignerRoute } from './orchestrator/signerRoutes.js'
+export {
+  type ParseWithdrawalIntentParameters,
+  parseWithdrawalIntent,
+  type WithdrawalIntent,
+  withdrawalIntentSchema,
+} from './orchestrator/withdrawalIntent.js'
+export {
+  addressKey,
+  type CompiledPolicy,
+  type CompiledRule,
+  type CompilePolicyParameters,
+  compilePolicy,
+  policyRuleLookup,
+} from './policy/compilePolicy.js'
+export {
+  DEFAULT_DENY_REASON,
+  evaluatePolicy,
+  type PolicyContext,
+  type PolicyDecision,
+  type ScreeningOutcome,
+} from './policy/evaluatePolicy.js'
+export {
+  type BroadcastRoute,
+  type PolicyAction,
+  type PolicyCondition,
+  type PolicyDocument,
+  type PolicyDocumentInput,
+  type PolicyRule,
+  policyDocumentSchema,
+} from './policy/policySchema.js'
+export {
+  type CreatePolicyStoreParameters,
+  createPolicyStore,
+  POLICY_CHANGE_DOMAIN,
+  type PolicyApprovalRejection,
+  type PolicyProposal,
+  type PolicyStore,
+} from './policy/policyStore.js'
+export {
+  type CreateVelocityTrackerParameters,
+  createVelocityTracker,
+  type VelocityEvent,
+  type VelocityScope,
+  type VelocityTotals,
+  type VelocityTracker,
+} from './policy/velocityTracker.js'
+export { version } from './version.js'
+export {
+  type AddressFormat,
+  chainNamespace,
+  type WalletAsset,
+  type WalletDefinition,
+  type WalletTier,
+} from './wallets/wallet.js'
