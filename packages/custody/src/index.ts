@@ -94,6 +94,20 @@ export {
   type WithdrawalIntent,
   withdrawalIntentSchema,
 } from './orchestrator/withdrawalIntent.js'
+export { normalizeEcdsaSignature } from './pkcs11/ecdsaSignature.js'
+export {
+  type CreatePkcs11SignerParameters,
+  createPkcs11Signer,
+  type Pkcs11Signer,
+} from './pkcs11/pkcs11Signer.js'
+export {
+  type OpenPkcs11TokenParameters,
+  openPkcs11Token,
+  type Pkcs11KeyInfo,
+  type Pkcs11KeyProtection,
+  type Pkcs11Token,
+} from './pkcs11/pkcs11Token.js'
+export { createSessionPool, type SessionPool } from './pkcs11/sessionPool.js'
 export {
   addressKey,
   type CompiledPolicy,
