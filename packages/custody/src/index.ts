@@ -54,7 +54,21 @@ export {
   type CustodyErrorOptions,
   CustodyInputError,
   type CustodyInputErrorOptions,
+  SigningRefusedError,
 } from './custodyErrors.js'
+export {
+  type BroadcastResult,
+  type BroadcastRouter,
+  type CreateBroadcastRouterParameters,
+  createBroadcastRouter,
+  createPrivateRelayClient,
+  type PrivateRelayClient,
+} from './evm/broadcastRouter.js'
+export {
+  type ConfirmationStatus,
+  type ConfirmationTracker,
+  createConfirmationTracker,
+} from './evm/confirmationTracker.js'
 export { evmAddressFormat, parseEvmAddress } from './evm/evmAddress.js'
 export {
   type CreateEvmPayloadBinderParameters,
@@ -62,6 +76,37 @@ export {
   evmAddressOfPublicKey,
   evmChainId,
 } from './evm/evmPayloadBinder.js'
+export {
+  type CreateEvmWithdrawalsParameters,
+  createEvmWithdrawals,
+  type EvmWithdrawals,
+  type SentTransaction,
+} from './evm/evmWithdrawals.js'
+export {
+  type CreateNonceManagerParameters,
+  createNonceManager,
+  type NonceManager,
+} from './evm/nonceManager.js'
+export {
+  createFileNonceStore,
+  createMemoryNonceStateStore,
+  type NonceEntry,
+  type NonceState,
+  type NonceStore,
+} from './evm/nonceStore.js'
+export {
+  type CreateOrchestratorAccountParameters,
+  createOrchestratorAccount,
+} from './evm/orchestratorAccount.js'
+export {
+  type CreateRpcPoolParameters,
+  createRpcPool,
+  type RpcEndpoint,
+  type RpcErrorReply,
+  type RpcPool,
+  type RpcPoolStats,
+  RpcReplyError,
+} from './evm/rpcPool.js'
 export {
   type CreateKillSwitchParameters,
   createKillSwitch,
