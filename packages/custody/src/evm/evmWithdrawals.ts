@@ -158,7 +158,7 @@ export function createEvmWithdrawals(parameters: CreateEvmWithdrawalsParameters)
       const old = previous.gasPrice ?? 0n
       const marketPrice = 'gasPrice' in market ? market.gasPrice : market.maxFeePerGas
       fees = {
-        gasPrice: bump(old, bumpPercent) > marketPrice ? bump(old, bumpPercent) : marketPrice,
+        gasPrice: maxOf(bump(old, bumpPercent), marketPrice),
       }
     } else {
       const oldMax = previous.maxFeePerGas ?? 0n
