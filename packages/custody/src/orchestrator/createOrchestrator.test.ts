@@ -26,7 +26,7 @@ import { createSignerRoute } from './signerRoutes.js'
 
 const ONE = 10n ** 18n
 
-async function setup(options: { screening?: 'allow' | 'block' } = {}) {
+async function setup(options: { screening?: 'allow' | 'block'; reported?: string[] } = {}) {
   const { clock, sink, audit, ids } = await testAudit()
   const policies = await createPolicyStore({
     initial: withdrawalPolicy(),
@@ -80,6 +80,12 @@ async function setup(options: { screening?: 'allow' | 'block' } = {}) {
     signers: [createSignerRoute({ tier: 'hot', scheme: 'ecdsa', signers: [signer] })],
     addressFormats: [evmAddressFormat],
     binders: [createEvmPayloadBinder()],
+    chainIdReporters: options.reported && [
+      {
+        chain: CHAIN,
+        report: async () => options.reported!.map((chain, i) => ({ endpoint: `rpc-${i}`, chain })),
+      },
+    ],
     screening: {
       evaluate: () => ({
         outcome: options.screening ?? 'allow',
@@ -256,6 +262,18 @@ describe('orchestrator', () => {
     await expect(orchestrator.submit(intent())).resolves.toMatchObject({ ok: true })
     await expect(orchestrator.submit(intent({ amount: '3' }))).rejects.toMatchObject({
       code: 'CUSTODY_REQUEST_CONFLICT',
+    })
+  })
+
+  it('refuses when any RPC endpoint reports another chain than the wallet', async () => {
+    const { orchestrator, intent, sink } = await setup({ reported: [CHAIN, 'eip155:1'] })
+    await expect(orchestrator.submit(intent())).rejects.toMatchObject({
+      code: 'CUSTODY_CHAIN_MISMATCH',
+      rule: 'endpoint_chain',
+    })
+    expect(sink.records.find((r) => r.type === 'custody.chain.mismatch')?.data).toMatchObject({
+      endpoint: 'rpc-1',
+      reported: 'eip155:1',
     })
   })
 
