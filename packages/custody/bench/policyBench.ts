@@ -133,7 +133,7 @@ export function benchPolicy() {
       wallet,
       screening: 'allow',
       velocity,
-      now: now + (i > 0 ? i : 0),
+      now: now + Math.max(i, 0),
     })
     if (i >= 0) samples[i] = nowUs() - start
     if (i >= 0 && decision.ruleId === 'allow') allowed++
