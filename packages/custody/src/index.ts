@@ -148,6 +148,7 @@ export {
 export {
   type OpenPkcs11TokenParameters,
   openPkcs11Token,
+  type Pkcs11Handle,
   type Pkcs11KeyInfo,
   type Pkcs11KeyProtection,
   type Pkcs11Token,
@@ -170,12 +171,16 @@ export {
 } from './policy/evaluatePolicy.js'
 export {
   type BroadcastRoute,
+  broadcastRouteSchema,
   type PolicyAction,
   type PolicyCondition,
   type PolicyDocument,
   type PolicyDocumentInput,
   type PolicyRule,
+  policyActionSchema,
+  policyConditionSchema,
   policyDocumentSchema,
+  policyRuleSchema,
 } from './policy/policySchema.js'
 export {
   type CreatePolicyStoreParameters,
