@@ -195,6 +195,29 @@ describe('orchestrator', () => {
     expect(verifyAuditChain(sink.records).ok).toBe(true)
   })
 
+  it('refuses forged, expired and outsider approvals, and audits each', async () => {
+    const { orchestrator, intent, clock, sink } = await setup()
+    const submitted = await orchestrator.submit(intent())
+    if (!submitted.ok) throw new Error('expected ok')
+    const digest = submitted.value.digest
+    const genuine = approve(approvers.alice, digest, clock.now())
+    const cases = [
+      [{ ...genuine, signature: approve(approvers.bob, digest, clock.now()).signature }, 'forged'],
+      [approve(approvers.bob, digest, clock.now() - 2 * 86_400_000), 'expired'],
+      [approve(approvers.erin, digest, clock.now()), 'unknown_approver'],
+      [{ ...approve(approvers.erin, digest, clock.now()), approverId: 'bob' }, 'key_mismatch'],
+    ] as const
+    for (const [approval, reason] of cases) {
+      const result = await orchestrator.approve({ requestId: 'w1', approval })
+      expect(!result.ok && result.rejection.problems?.[0]?.reason).toBe(reason)
+    }
+    const audited = sink.records
+      .filter((r) => r.type === 'custody.approval.refused')
+      .map((r) => (r.data as { reason: string }).reason)
+    expect(audited).toEqual(cases.map((c) => c[1]))
+    expect(orchestrator.get('w1')?.approvals).toEqual([])
+  })
+
   it('refuses a transaction that does not match the request', async () => {
     const { orchestrator, intent, tx } = await setup()
     await orchestrator.submit(intent({ amount: '0.5' }))
