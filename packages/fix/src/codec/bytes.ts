@@ -1,0 +1,73 @@
+/** The field separator, SOH (0x01). */
+export const SOH = 1
+/** `=` */
+export const EQUALS = 61
+
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(start: number, end: number): string })
+  .latin1Slice
+
+/** Decodes bytes `[start, end)` as Latin-1 (one character per byte, so every byte round-trips). */
+export function latin1(bytes: Uint8Array, start: number, end: number): string {
+  const length = end - start
+  if (length <= 12) {
+    // Short values (most FIX fields): building the string by hand beats the native call overhead.
+    switch (length) {
+      case 0:
+        return ''
+      case 1:
+        return String.fromCharCode(bytes[start]!)
+      case 2:
+        return String.fromCharCode(bytes[start]!, bytes[start + 1]!)
+      case 3:
+        return String.fromCharCode(bytes[start]!, bytes[start + 1]!, bytes[start + 2]!)
+      case 4:
+        return String.fromCharCode(
+          bytes[start]!,
+          bytes[start + 1]!,
+          bytes[start + 2]!,
+          bytes[start + 3]!,
+        )
+    }
+    let s = ''
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!)
+    return s
+  }
+  return latin1Slice.call(bytes, start, end)
+}
+
+/** Encodes a string as Latin-1 bytes (characters above 0xFF are not representable and become `?`). */
+export function latin1Bytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    out[i] = c > 255 ? 63 : c
+  }
+  return out
+}
+
+/** Index of the two-byte sequence `a b` in `bytes[from, end)`, or -1. */
+export function indexOf2(bytes: Uint8Array, a: number, b: number, from: number, end: number): number {
+  for (let i = from; i < end - 1; i++) if (bytes[i] === a && bytes[i + 1] === b) return i
+  return -1
+}
+
+/** Index of the three-byte sequence `a b c` in `bytes[from, end)`, or -1. */
+export function indexOf3(
+  bytes: Uint8Array,
+  a: number,
+  b: number,
+  c: number,
+  from: number,
+  end: number,
+): number {
+  for (let i = from; i < end - 2; i++) {
+    if (bytes[i] === a && bytes[i + 1] === b && bytes[i + 2] === c) return i
+  }
+  return -1
+}
+
+/** Index of byte `a` in `bytes[from, end)`, or -1. */
+export function indexOfByte(bytes: Uint8Array, a: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (bytes[i] === a) return i
+  return -1
+}

@@ -1,0 +1,75 @@
+/** One stored outbound message. */
+export type StoredFixMessage = {
+  readonly seqNum: number
+  readonly bytes: Uint8Array
+}
+
+/**
+ * Port: where a session keeps its sequence numbers and the messages it sent (to serve
+ * ResendRequests). Calls are synchronous; writes become durable at {@link FixMessageStore.flush},
+ * which the session calls before it writes the same messages to the network.
+ */
+export type FixMessageStore = {
+  /** The next MsgSeqNum this side will send. */
+  readonly nextSenderSeqNum: number
+  /** The next MsgSeqNum expected from the counterparty. */
+  readonly nextTargetSeqNum: number
+  /** When the store was created or last reset (epoch ms): drives scheduled resets. */
+  readonly creationTime: number
+  setNextSenderSeqNum(seqNum: number): void
+  setNextTargetSeqNum(seqNum: number): void
+  /** Keeps an outbound message (the bytes are copied). */
+  put(seqNum: number, bytes: Uint8Array): void
+  /** Stored messages with `begin <= seqNum <= end`, ascending; at most `limit`. */
+  getRange(begin: number, end: number, limit: number): StoredFixMessage[]
+  /** Forgets every message and sets both sequence numbers to 1. */
+  reset(creationTime: number): void
+  /** Makes the writes so far durable (file store: written to the files). */
+  flush(): void
+  /** Flushes and releases resources. */
+  close(): void
+}
+
+/** An in-memory {@link FixMessageStore} (tests, benchmarks, sessions that reset on every logon). */
+export function createMemoryStore(parameters: { creationTime?: number } = {}): FixMessageStore {
+  let sender = 1
+  let target = 1
+  let created = parameters.creationTime ?? 0
+  let messages = new Map<number, Uint8Array>()
+  return {
+    get nextSenderSeqNum() {
+      return sender
+    },
+    get nextTargetSeqNum() {
+      return target
+    },
+    get creationTime() {
+      return created
+    },
+    setNextSenderSeqNum(seqNum) {
+      sender = seqNum
+    },
+    setNextTargetSeqNum(seqNum) {
+      target = seqNum
+    },
+    put(seqNum, bytes) {
+      messages.set(seqNum, bytes.slice())
+    },
+    getRange(begin, end, limit) {
+      const out: StoredFixMessage[] = []
+      for (let seq = begin; seq <= end && out.length < limit; seq++) {
+        const bytes = messages.get(seq)
+        if (bytes) out.push({ seqNum: seq, bytes })
+      }
+      return out
+    },
+    reset(creationTime) {
+      sender = 1
+      target = 1
+      created = creationTime
+      messages = new Map()
+    },
+    flush() {},
+    close() {},
+  }
+}
