@@ -29,7 +29,8 @@ type XmlNode = {
 export function parseXml(text: string): XmlNode {
   const root: XmlNode = { name: '#root', attrs: {}, children: [] }
   const stack: XmlNode[] = [root]
-  const tag = /<(\/?)([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+\s*=\s*(?:'[^']*'|"[^"]*"))*)\s*(\/?)>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>/g
+  const tag =
+    /<(\/?)([A-Za-z_][\w.-]*)((?:\s+[\w:.-]+\s*=\s*(?:'[^']*'|"[^"]*"))*)\s*(\/?)>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>/g
   const attr = /([\w:.-]+)\s*=\s*(?:'([^']*)'|"([^"]*)")/g
   for (const match of text.matchAll(tag)) {
     if (match[2] === undefined) continue
@@ -97,14 +98,13 @@ export function generateDictionaryModule(xml: string): string {
   const messageLines = child(fix, 'messages')
     .children.filter((m) => m.name === 'message')
     .map((m) =>
-      [m.attrs.msgtype, m.attrs.name, m.attrs.msgcat, layout(m.children, true).join(',')].join(
-        ' ',
-      ),
+      [m.attrs.msgtype, m.attrs.name, m.attrs.msgcat, layout(m.children, true).join(',')].join(' '),
     )
   const header = layout(child(fix, 'header').children, true).join(',')
   const trailer = layout(child(fix, 'trailer').children, true).join(',')
 
-  const literal = (lines: string[]) => `[\n${lines.map((l) => `  ${JSON.stringify(l)},`).join('\n')}\n].join('\\n')`
+  const literal = (lines: string[]) =>
+    `[\n${lines.map((l) => `  ${JSON.stringify(l)},`).join('\n')}\n].join('\\n')`
   return `// GENERATED FILE, do not edit. Regenerate with \`pnpm run generate-dictionary\` in packages/fix
 // (scripts/generateDictionary.ts), which reads ../shared/testdata/fix44-acceptance/FIX44.xml.
 //
@@ -135,7 +135,10 @@ export const defaultXmlPath = join(
   resolve(dirname(fileURLToPath(import.meta.url)), '../../../..'),
   'shared/testdata/fix44-acceptance/FIX44.xml',
 )
-export const outputPath = join(dirname(fileURLToPath(import.meta.url)), '../src/dictionary/fix44Data.ts')
+export const outputPath = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../src/dictionary/fix44Data.ts',
+)
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const input = process.argv[2] ?? defaultXmlPath

@@ -88,7 +88,10 @@ export class InvalidFixConfigError extends InputError<'FIX_INVALID_CONFIG'> {
 /** The file store is corrupt (not just a torn last record, which is repaired on open). */
 export class FixStoreCorruptError extends StrongroomError<'FIX_STORE_CORRUPT'> {
   override name = 'FixStoreCorruptError'
-  constructor(shortMessage: string, options: { cause?: unknown; metaMessages?: readonly string[] } = {}) {
+  constructor(
+    shortMessage: string,
+    options: { cause?: unknown; metaMessages?: readonly string[] } = {},
+  ) {
     super(shortMessage, { ...options, code: 'FIX_STORE_CORRUPT', version: packageVersion })
   }
 }
@@ -96,7 +99,10 @@ export class FixStoreCorruptError extends StrongroomError<'FIX_STORE_CORRUPT'> {
 /** The file store could not read or write. */
 export class FixStoreIoError extends StrongroomError<'FIX_STORE_IO'> {
   override name = 'FixStoreIoError'
-  constructor(shortMessage: string, options: { cause?: unknown; metaMessages?: readonly string[] } = {}) {
+  constructor(
+    shortMessage: string,
+    options: { cause?: unknown; metaMessages?: readonly string[] } = {},
+  ) {
     super(shortMessage, { ...options, code: 'FIX_STORE_IO', version: packageVersion })
   }
 }

@@ -25,7 +25,9 @@ afterAll(() => {
   temp.remove()
   if (files.length > 0) {
     const passed = [...results.values()].filter(Boolean).length
-    process.stdout.write(`\nQuickFIX FIX 4.4 acceptance: ${passed}/${files.length} definitions passed\n`)
+    process.stdout.write(
+      `\nQuickFIX FIX 4.4 acceptance: ${passed}/${files.length} definitions passed\n`,
+    )
   }
 })
 

@@ -3,8 +3,9 @@ export const SOH = 1
 /** `=` */
 export const EQUALS = 61
 
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(start: number, end: number): string })
-  .latin1Slice
+const latin1Slice = (
+  Buffer.prototype as unknown as { latin1Slice(start: number, end: number): string }
+).latin1Slice
 
 /** Decodes bytes `[start, end)` as Latin-1 (one character per byte, so every byte round-trips). */
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
@@ -46,7 +47,13 @@ export function latin1Bytes(text: string): Uint8Array {
 }
 
 /** Index of the two-byte sequence `a b` in `bytes[from, end)`, or -1. */
-export function indexOf2(bytes: Uint8Array, a: number, b: number, from: number, end: number): number {
+export function indexOf2(
+  bytes: Uint8Array,
+  a: number,
+  b: number,
+  from: number,
+  end: number,
+): number {
   for (let i = from; i < end - 1; i++) if (bytes[i] === a && bytes[i + 1] === b) return i
   return -1
 }

@@ -108,7 +108,10 @@ export class FixEncoder implements FixFieldWriter {
   int(tag: number, value: number | bigint | undefined): this {
     if (value === undefined) return this
     if (typeof value === 'bigint' || !Number.isSafeInteger(value) || value < 0) {
-      return this.str(tag, typeof value === 'number' && !Number.isFinite(value) ? '0' : String(value))
+      return this.str(
+        tag,
+        typeof value === 'number' && !Number.isFinite(value) ? '0' : String(value),
+      )
     }
     this.ensure(32)
     this.tag(tag)

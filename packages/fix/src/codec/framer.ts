@@ -97,13 +97,15 @@ export class FixFramer {
       this.start = s
       const nine = indexOf3(b, 1, 57, 61, s, this.end) // "<SOH>9="
       if (nine < 0) {
-        if (this.end - s > this.maxBodyLength + this.maxTrailerSearch) return this.skip(s + 2, 'no BodyLength')
+        if (this.end - s > this.maxBodyLength + this.maxTrailerSearch)
+          return this.skip(s + 2, 'no BodyLength')
         return this.keep()
       }
       const lengthStart = nine + 3
       const lengthEnd = indexOfByte(b, 1, lengthStart, Math.min(this.end, lengthStart + 12))
       if (lengthEnd < 0) {
-        if (this.end - lengthStart >= 12) return this.skip(lengthStart, 'BodyLength is not a number')
+        if (this.end - lengthStart >= 12)
+          return this.skip(lengthStart, 'BodyLength is not a number')
         return this.keep()
       }
       let length = 0
@@ -129,7 +131,8 @@ export class FixFramer {
         tenEq = indexOf3(b, 1, 49, 48, tenEq + 1, this.end)
       }
       if (tenEq < 0) {
-        if (this.end - declaredEnd > this.maxTrailerSearch) return this.skip(declaredEnd, 'CheckSum not found')
+        if (this.end - declaredEnd > this.maxTrailerSearch)
+          return this.skip(declaredEnd, 'CheckSum not found')
         return this.keep()
       }
       const sohAfter = indexOfByte(b, 1, tenEq + 4, Math.min(this.end, tenEq + 4 + 16))

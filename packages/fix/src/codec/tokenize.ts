@@ -1,5 +1,5 @@
 import { getFix44Dictionary } from '../dictionary/dictionary.js'
-import { FixMessageView } from './messageView.js'
+import type { FixMessageView } from './messageView.js'
 
 /** Why a byte sequence is not a well-formed FIX message (it is garbled and must be dropped). */
 export type FixGarbledReason =
@@ -111,7 +111,9 @@ export function tokenizeFixMessage(
       }
       for (let i = valueStart; i < p; i++) sum += bytes[i]!
     } else {
-      while (p < end && (c = bytes[p]!) !== 1) {
+      while (p < end) {
+        c = bytes[p]!
+        if (c === 1) break
         sum += c
         p++
       }
@@ -161,7 +163,12 @@ export function tokenizeFixMessage(
     n++
   }
   view.count = n
-  if (n < 3) return n === 0 ? 'begin_string_not_first' : n === 1 ? 'body_length_not_second' : 'msg_type_not_third'
+  if (n < 3)
+    return n === 0
+      ? 'begin_string_not_first'
+      : n === 1
+        ? 'body_length_not_second'
+        : 'msg_type_not_third'
   if (checksumField < 0) return 'checksum_missing'
   if (validate) {
     if (bodyLength !== checksumField - view.bodyStart) return 'body_length_mismatch'

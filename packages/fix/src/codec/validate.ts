@@ -115,7 +115,12 @@ export class FixValidator {
   }
 
   /** Parses the entries of the group whose NumInGroup is field `countIndex`; returns the next index. */
-  private parseGroup(view: FixMessageView, countIndex: number, def: FixGroupDef, level: FixLevel): number {
+  private parseGroup(
+    view: FixMessageView,
+    countIndex: number,
+    def: FixGroupDef,
+    level: FixLevel,
+  ): number {
     const entries: FixLevel[] = []
     let current: FixLevel | undefined
     let i = countIndex + 1
@@ -244,7 +249,11 @@ function hasTag(view: FixMessageView, level: FixLevel, tag: number): boolean {
   return false
 }
 
-function firstMissing(view: FixMessageView, level: FixLevel, layout: FixLayout): number | undefined {
+function firstMissing(
+  view: FixMessageView,
+  level: FixLevel,
+  layout: FixLayout,
+): number | undefined {
   for (const tag of layout.required) if (!hasTag(view, level, tag)) return tag
   return undefined
 }
@@ -332,7 +341,11 @@ export function checkFormat(view: FixMessageView, index: number, format: FieldFo
 function checkEnum(
   view: FixMessageView,
   index: number,
-  field: { enums: ReadonlySet<string> | undefined; byteEnums: Uint8Array | undefined; multiple: boolean },
+  field: {
+    enums: ReadonlySet<string> | undefined
+    byteEnums: Uint8Array | undefined
+    multiple: boolean
+  },
 ): boolean {
   const s = view.table[index * 3 + 1]!
   const e = view.table[index * 3 + 2]!

@@ -1,4 +1,10 @@
-import { FIX44_FIELDS, FIX44_HEADER, FIX44_MESSAGES, FIX44_TRAILER, FIX44_VERSION } from './fix44Data.js'
+import {
+  FIX44_FIELDS,
+  FIX44_HEADER,
+  FIX44_MESSAGES,
+  FIX44_TRAILER,
+  FIX44_VERSION,
+} from './fix44Data.js'
 
 /** Field types of the FIX 4.4 data dictionary. */
 export type FixFieldType =
@@ -123,7 +129,11 @@ const FORMAT_OF: Record<string, FieldFormat> = {
 }
 
 /** Parses the compact layout grammar (see scripts/generateDictionary.ts) into nested layouts. */
-function parseLayout(text: string): { tags: number[]; required: number[]; groups: Map<number, FixGroupDef> } {
+function parseLayout(text: string): {
+  tags: number[]
+  required: number[]
+  groups: Map<number, FixGroupDef>
+} {
   let pos = 0
   const level = (): { tags: number[]; required: number[]; groups: Map<number, FixGroupDef> } => {
     const tags: number[] = []
@@ -186,7 +196,7 @@ export function parseCompactDictionary(source: {
   const byTag = new Map<number, FixFieldDef>()
   const byName = new Map<string, number>()
   const rows = source.fields.split('\n').map((line) => line.split(' '))
-  for (const [tagText, name, type] of rows) byName.set(name!, Number(tagText))
+  for (const [tagText, name] of rows) byName.set(name!, Number(tagText))
   const fields: FixFieldDef[] = []
   for (const [tagText, name, type, ...enumValues] of rows) {
     const tag = Number(tagText)

@@ -134,7 +134,11 @@ export function createFixAcceptor(parameters: CreateFixAcceptorParameters): FixA
           }
           const session = lookup(id)
           if (!session || session.isConnected) {
-            close(session ? `session ${session.key} is already logged on` : `unknown session ${fixSessionKey(id)}`)
+            close(
+              session
+                ? `session ${session.key} is already logged on`
+                : `unknown session ${fixSessionKey(id)}`,
+            )
             return
           }
           const logonBytes = bytes.slice(start, end)

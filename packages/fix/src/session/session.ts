@@ -311,7 +311,11 @@ export class FixSession implements FixSessionHandle {
     enc.begin(msgType)
     const extra = options.extraHeader
     if (!extra && !options.possDup) {
-      enc.int(34, seq).str(49, this.id.senderCompId).timestamp(52, now).str(56, this.id.targetCompId)
+      enc
+        .int(34, seq)
+        .str(49, this.id.senderCompId)
+        .timestamp(52, now)
+        .str(56, this.id.targetCompId)
     } else {
       const fields: HeaderField[] = [
         [34, seq],
@@ -436,7 +440,8 @@ export class FixSession implements FixSessionHandle {
       if (i >= 0 && view.valueLengthAt(i) > 0) extra.push([to, view.valueAt(i)])
     }
     const text = sessionRejectText[reason]
-    const withTag = tag !== undefined && (tag !== 0 || reason === SessionRejectReason.invalidTagNumber)
+    const withTag =
+      tag !== undefined && (tag !== 0 || reason === SessionRejectReason.invalidTagNumber)
     this.emit({ type: 'reject_sent', refSeqNum: Number.isNaN(seq) ? undefined : seq, reason, tag })
     if (!this.receivedLogon) return // QuickFIX never rejects before logon
     this.sendRaw(
@@ -605,7 +610,8 @@ export class FixSession implements FixSessionHandle {
   /** QuickFIX's validLogonState. */
   private validLogonState(msgType: string): boolean {
     if ((msgType === 'A' && this.sentReset) || this.receivedReset) return true
-    if ((msgType === 'A' && !this.receivedLogon) || (msgType !== 'A' && this.receivedLogon)) return true
+    if ((msgType === 'A' && !this.receivedLogon) || (msgType !== 'A' && this.receivedLogon))
+      return true
     if (msgType === '5' && this.sentLogon) return true
     if (msgType !== '5' && this.sentLogout) return true
     if (msgType === '4' || msgType === '3') return true
@@ -624,7 +630,9 @@ export class FixSession implements FixSessionHandle {
     if (this.config.checkLatency ?? true) {
       const i = view.indexOf(52)
       const sent =
-        i >= 0 ? parseUtcTimestampBytes(view.bytes, view.table[i * 3 + 1]!, view.table[i * 3 + 2]!) : Number.NaN
+        i >= 0
+          ? parseUtcTimestampBytes(view.bytes, view.table[i * 3 + 1]!, view.table[i * 3 + 2]!)
+          : Number.NaN
       if (Number.isNaN(sent) || Math.abs(now - sent) > this.maxLatencyMs) {
         this.generateReject(view, SessionRejectReason.sendingTimeAccuracyProblem, undefined)
         if (!this.receivedLogon) {
@@ -637,7 +645,10 @@ export class FixSession implements FixSessionHandle {
     }
     const sender = view.indexOf(49)
     const target = view.indexOf(56)
-    if (!view.valueEquals(sender, this.id.targetCompId) || !view.valueEquals(target, this.id.senderCompId)) {
+    if (
+      !view.valueEquals(sender, this.id.targetCompId) ||
+      !view.valueEquals(target, this.id.senderCompId)
+    ) {
       this.generateReject(view, SessionRejectReason.compIdProblem, undefined)
       if (!this.receivedLogon) {
         this.disconnect('CompID problem on logon')
@@ -674,7 +685,8 @@ export class FixSession implements FixSessionHandle {
       type: 'info',
       text: `MsgSeqNum too high, expecting ${this.store.nextTargetSeqNum} but received ${seq}`,
     })
-    if (this.queue.size < (this.config.maxQueuedMessages ?? 10_000)) this.queue.set(seq, view.clone())
+    if (this.queue.size < (this.config.maxQueuedMessages ?? 10_000))
+      this.queue.set(seq, view.clone())
     if (this.resendRange && seq >= this.resendRange[0]) return
     this.generateResendRequest(view.beginString, seq)
   }
@@ -697,8 +709,16 @@ export class FixSession implements FixSessionHandle {
       return false
     }
     const sending = view.indexOf(52)
-    const o = parseUtcTimestampBytes(view.bytes, view.table[orig * 3 + 1]!, view.table[orig * 3 + 2]!)
-    const s = parseUtcTimestampBytes(view.bytes, view.table[sending * 3 + 1]!, view.table[sending * 3 + 2]!)
+    const o = parseUtcTimestampBytes(
+      view.bytes,
+      view.table[orig * 3 + 1]!,
+      view.table[orig * 3 + 2]!,
+    )
+    const s = parseUtcTimestampBytes(
+      view.bytes,
+      view.table[sending * 3 + 1]!,
+      view.table[sending * 3 + 2]!,
+    )
     if (o > s) {
       this.generateReject(view, SessionRejectReason.sendingTimeAccuracyProblem, undefined)
       this.generateLogout()
@@ -770,7 +790,8 @@ export class FixSession implements FixSessionHandle {
     let end = view.getInt(16) ?? 0
     const next = this.store.nextSenderSeqNum
     this.emit({ type: 'resend_request_received', begin, end })
-    if ((this.id.beginString >= 'FIX.4.2' && end === 0) || end === 999_999 || end >= next) end = next - 1
+    if ((this.id.beginString >= 'FIX.4.2' && end === 0) || end === 999_999 || end >= next)
+      end = next - 1
     this.resend(begin, end)
     const seq = view.intAt(view.indexOf(34))
     const expected = this.store.nextTargetSeqNum
@@ -898,7 +919,10 @@ export class FixSession implements FixSessionHandle {
     }
     const hb = this.heartBtIntMs
     if (hb === 0) return
-    if (this.sentLogout && now - this.lastSentTime >= (this.config.logoutTimeoutSeconds ?? 2) * 1000) {
+    if (
+      this.sentLogout &&
+      now - this.lastSentTime >= (this.config.logoutTimeoutSeconds ?? 2) * 1000
+    ) {
       this.disconnect('timed out waiting for logout response')
       return
     }

@@ -50,7 +50,6 @@ export type FixInboundMessage = {
 /** What an application may answer to a message: nothing, or a BusinessMessageReject. */
 export type FixApplicationResult =
   | undefined
-  | void
   | {
       readonly businessReject: {
         readonly reason: BusinessRejectReason
@@ -68,7 +67,12 @@ export type FixSessionEvent =
   | { readonly type: 'logon' }
   | { readonly type: 'logout'; readonly text: string | undefined }
   | { readonly type: 'garbled'; readonly reason: string }
-  | { readonly type: 'reject_sent'; readonly refSeqNum: number | undefined; readonly reason: number; readonly tag: number | undefined }
+  | {
+      readonly type: 'reject_sent'
+      readonly refSeqNum: number | undefined
+      readonly reason: number
+      readonly tag: number | undefined
+    }
   | { readonly type: 'resend_request_sent'; readonly begin: number; readonly end: number }
   | { readonly type: 'resend_request_received'; readonly begin: number; readonly end: number }
   | { readonly type: 'sequence_reset'; readonly newSeqNo: number; readonly gapFill: boolean }

@@ -1,8 +1,8 @@
 import {
   closeSync,
   fstatSync,
-  ftruncateSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readSync,

@@ -29,8 +29,10 @@ export function parseDefinition(text: string): DefStep[] {
     }
     const line = n + 1
     if (kind === 'i' && rest.trim() === 'CONNECT') steps.push({ kind: 'connect', conn, line })
-    else if (kind === 'i' && rest.trim() === 'DISCONNECT') steps.push({ kind: 'disconnect', conn, line })
-    else if (kind === 'e' && rest.trim() === 'DISCONNECT') steps.push({ kind: 'expectDisconnect', conn, line })
+    else if (kind === 'i' && rest.trim() === 'DISCONNECT')
+      steps.push({ kind: 'disconnect', conn, line })
+    else if (kind === 'e' && rest.trim() === 'DISCONNECT')
+      steps.push({ kind: 'expectDisconnect', conn, line })
     else if (kind === 'I') steps.push({ kind: 'send', conn, text: rest, line })
     else if (kind === 'E') steps.push({ kind: 'expect', conn, text: rest, line })
     else throw new Error(`line ${line}: cannot parse ${JSON.stringify(raw)}`)
@@ -44,6 +46,14 @@ function fixTime(ms: number): string {
   return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
 }
 
+/** Offset of a trailing `10=…<SOH>` field (at the start or after an SOH), or -1. */
+function trailingChecksumField(body: string): number {
+  if (!body.endsWith('\x01')) return -1
+  const start = body.lastIndexOf('\x01', body.length - 2) + 1
+  if (!body.startsWith('10=', start)) return -1
+  return body.slice(start + 3, body.length - 1).includes('\x01') ? -1 : start
+}
+
 /** `<TIME>`, `<TIME+N>`, `<TIME-N>` substitution, then framing (BodyLength and CheckSum). */
 export function prepare(text: string, now: number): string {
   let body = text.replace(/<TIME([+-]\d+)?>/g, (_, offset: string | undefined) =>
@@ -52,12 +62,12 @@ export function prepare(text: string, now: number): string {
   if (!body.startsWith('8=')) return body
   if (!body.includes('\x019=')) {
     const first = body.indexOf('\x01') + 1
-    const checksumAt = /\x0110=[^\x01]*\x01$/.exec(body)
-    const end = checksumAt ? checksumAt.index + 1 : body.length
+    const checksumAt = trailingChecksumField(body)
+    const end = checksumAt >= 0 ? checksumAt : body.length
     const length = end - first
     body = `${body.slice(0, first)}9=${length}\x01${body.slice(first)}`
   }
-  if (!/(^|\x01)10=[^\x01]*\x01$/.test(body)) {
+  if (trailingChecksumField(body) < 0) {
     let sum = 0
     for (let i = 0; i < body.length; i++) sum += body.charCodeAt(i) & 255
     body += `10=${String(sum % 256).padStart(3, '0')}\x01`
@@ -98,7 +108,9 @@ class TesterConnection {
   private buffer = Buffer.alloc(0)
   private ended = false
   private waiter: (() => void) | undefined
-  constructor(readonly socket: Socket) {
+  readonly socket: Socket
+  constructor(socket: Socket) {
+    this.socket = socket
     socket.on('data', (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk])
       this.waiter?.()
@@ -145,7 +157,8 @@ class TesterConnection {
           }
         }
       }
-      if (this.ended) throw new Error(`connection closed while reading (buffer: ${JSON.stringify(text)})`)
+      if (this.ended)
+        throw new Error(`connection closed while reading (buffer: ${JSON.stringify(text)})`)
       if (!(await this.waitFor(deadline))) throw new Error(`no message within ${timeoutMs} ms`)
     }
   }
@@ -155,10 +168,13 @@ class TesterConnection {
     const deadline = Date.now() + timeoutMs
     for (;;) {
       if (this.buffer.length > 0) {
-        throw new Error(`Expected disconnection, got data: ${this.buffer.toString('latin1').replaceAll('\x01', '|')}`)
+        throw new Error(
+          `Expected disconnection, got data: ${this.buffer.toString('latin1').replaceAll('\x01', '|')}`,
+        )
       }
       if (this.ended) return
-      if (!(await this.waitFor(deadline))) throw new Error(`no disconnection within ${timeoutMs} ms`)
+      if (!(await this.waitFor(deadline)))
+        throw new Error(`no disconnection within ${timeoutMs} ms`)
     }
   }
 }
@@ -210,7 +226,9 @@ export async function runDefinition(
         case 'expect': {
           if (!conn) throw new Error(`${where}: no connection ${step.conn}`)
           const got = await conn.readMessage(readTimeout).catch((error: Error) => {
-            throw new Error(`${where}: expected ${step.text.replaceAll('\x01', '|')}: ${error.message}`)
+            throw new Error(
+              `${where}: expected ${step.text.replaceAll('\x01', '|')}: ${error.message}`,
+            )
           })
           const expected = prepare(step.text, Date.now())
           const difference = compareMessages(expected, got)
