@@ -56,6 +56,18 @@ const child = (node: XmlNode, name: string): XmlNode => {
   return found
 }
 
+/** A string literal the way the formatter (biome, single quotes) writes it. */
+function quote(text: string): string {
+  if (text.includes("'") && !text.includes('"')) return JSON.stringify(text)
+  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`
+}
+
+/** ` 'value'` on the same line, or on the next one indented when the line would pass 100 columns. */
+function constant(text: string): string {
+  const literal = quote(text)
+  return literal.length + 30 > 100 ? `\n  ${literal}` : ` ${literal}`
+}
+
 /** Builds the compact dictionary module's source text from the XML text. */
 export function generateDictionaryModule(xml: string): string {
   const fix = child(parseXml(xml), 'fix')
@@ -104,7 +116,7 @@ export function generateDictionaryModule(xml: string): string {
   const trailer = layout(child(fix, 'trailer').children, true).join(',')
 
   const literal = (lines: string[]) =>
-    `[\n${lines.map((l) => `  ${JSON.stringify(l)},`).join('\n')}\n].join('\\n')`
+    `[\n${lines.map((l) => `  ${quote(l)},`).join('\n')}\n].join('\\n')`
   return `// GENERATED FILE, do not edit. Regenerate with \`pnpm run generate-dictionary\` in packages/fix
 // (scripts/generateDictionary.ts), which reads ../shared/testdata/fix44-acceptance/FIX44.xml.
 //
@@ -115,7 +127,7 @@ export function generateDictionaryModule(xml: string): string {
 // Format: see scripts/generateDictionary.ts. ${fieldLines.length} fields, ${messageLines.length} messages.
 
 /** BeginString of this dictionary. */
-export const FIX44_VERSION = ${JSON.stringify(version)}
+export const FIX44_VERSION = ${quote(version)}
 
 /** Fields: \`tag name TYPE [enum ...]\`, one per line. */
 export const FIX44_FIELDS: string = ${literal(fieldLines)}
@@ -124,10 +136,10 @@ export const FIX44_FIELDS: string = ${literal(fieldLines)}
 export const FIX44_MESSAGES: string = ${literal(messageLines)}
 
 /** Standard header layout. */
-export const FIX44_HEADER = ${JSON.stringify(header)}
+export const FIX44_HEADER =${constant(header)}
 
 /** Standard trailer layout. */
-export const FIX44_TRAILER = ${JSON.stringify(trailer)}
+export const FIX44_TRAILER =${constant(trailer)}
 `
 }
 
