@@ -78,3 +78,8 @@ export function indexOfByte(bytes: Uint8Array, a: number, from: number, end: num
   for (let i = from; i < end; i++) if (bytes[i] === a) return i
   return -1
 }
+
+/** A copy of `bytes[start, end)` (a real copy even for a Node.js Buffer, whose `slice` aliases). */
+export function copyBytes(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end)
+}

@@ -1,4 +1,4 @@
-import { latin1 } from './bytes.js'
+import { copyBytes, latin1 } from './bytes.js'
 
 /**
  * A lazy, typed view of one tokenized FIX message: field positions over the original bytes,
@@ -129,7 +129,7 @@ export class FixMessageView {
   clone(): FixMessageView {
     const copy = new FixMessageView(Math.max(1, this.count))
     const length = this.end - this.start
-    copy.bytes = this.bytes.slice(this.start, this.end)
+    copy.bytes = copyBytes(this.bytes, this.start, this.end)
     copy.start = 0
     copy.end = length
     copy.count = this.count

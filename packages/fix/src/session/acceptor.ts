@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls'
 import { type Clock, createSystemClock, type Logger, noopLogger } from '@strongroom/core'
+import { copyBytes } from '../codec/bytes.js'
 import type { FixFramerOptions } from '../codec/framer.js'
 import { FixMessageView } from '../codec/messageView.js'
 import { tokenizeFixMessage } from '../codec/tokenize.js'
@@ -113,7 +114,7 @@ export function createFixAcceptor(parameters: CreateFixAcceptorParameters): FixA
       {
         frame(bytes, start, end) {
           if (state === 'authenticating') {
-            pendingFrames.push(bytes.slice(start, end))
+            pendingFrames.push(copyBytes(bytes, start, end))
             return
           }
           if (state !== 'logon') return
@@ -141,7 +142,7 @@ export function createFixAcceptor(parameters: CreateFixAcceptorParameters): FixA
             )
             return
           }
-          const logonBytes = bytes.slice(start, end)
+          const logonBytes = copyBytes(bytes, start, end)
           const proceed = (decision: FixLogonDecision) => {
             if (state === 'closed') return
             if (session.isConnected) {

@@ -1,4 +1,5 @@
 import { type Clock, createSystemClock, type Logger, noopLogger } from '@strongroom/core'
+import { copyBytes } from '../codec/bytes.js'
 import { FixEncoder, type FixFieldWriter } from '../codec/encoder.js'
 import { FixMessageView } from '../codec/messageView.js'
 import {
@@ -258,7 +259,7 @@ export class FixSession implements FixSessionHandle {
 
   private output(bytes: Uint8Array): void {
     if (this.resending) {
-      this.held.push(bytes.slice())
+      this.held.push(copyBytes(bytes))
       return
     }
     this.append(bytes)

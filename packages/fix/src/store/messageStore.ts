@@ -1,3 +1,4 @@
+import { copyBytes } from '../codec/bytes.js'
 /** One stored outbound message. */
 export type StoredFixMessage = {
   readonly seqNum: number
@@ -53,7 +54,7 @@ export function createMemoryStore(parameters: { creationTime?: number } = {}): F
       target = seqNum
     },
     put(seqNum, bytes) {
-      messages.set(seqNum, bytes.slice())
+      messages.set(seqNum, copyBytes(bytes))
     },
     getRange(begin, end, limit) {
       const out: StoredFixMessage[] = []
