@@ -67,6 +67,8 @@ export type FixSessionConfig = {
   dictionary?: FixDictionary
   /** Set ResetSeqNumFlag (141=Y) on the Logon the initiator sends and reset first. */
   resetSeqNumOnLogon?: boolean
+  /** Extra fields on the Logon the initiator sends, e.g. Username (553) and Password (554). */
+  logonFields?: readonly (readonly [tag: number, value: string])[]
   /** TestReqID used on TestRequests this side sends (default `TEST`). */
   testRequestId?: string
 }
@@ -388,9 +390,11 @@ export class FixSession implements FixSessionHandle {
         reset = true
       }
     }
+    const extra = answering ? undefined : this.config.logonFields
     this.sendRaw('A', (w) => {
       w.int(98, 0).int(108, hb)
       if (reset) w.str(141, 'Y')
+      if (extra) for (const [tag, value] of extra) w.str(tag, value)
     })
     this.sentLogon = true
     this.logonSentAt = this.clock.now()
@@ -765,6 +769,7 @@ export class FixSession implements FixSessionHandle {
 
   private nextLogout(view: FixMessageView): void {
     if (!this.verify(view, false, false)) return
+    this.emit({ type: 'logout_received', text: view.get(58) })
     if (!this.sentLogout) this.generateLogout()
     this.incrTarget()
     if (this.config.resetOnLogout) this.store.reset(this.clock.now())
@@ -817,6 +822,14 @@ export class FixSession implements FixSessionHandle {
     const step = (): void => {
       if (!this.transport) return
       const batch = current <= end ? this.store.getRange(current, end, chunk) : []
+      if (batch.length > 0) {
+        this.emit({
+          type: 'resend_chunk',
+          from: current,
+          to: batch[batch.length - 1]!.seqNum,
+          messages: batch.length,
+        })
+      }
       for (const stored of batch) {
         if (stored.seqNum !== current && gapStart === 0) gapStart = current
         const bytes = stored.bytes

@@ -66,6 +66,7 @@ export type FixSessionEvent =
   | { readonly type: 'disconnected'; readonly reason: string }
   | { readonly type: 'logon' }
   | { readonly type: 'logout'; readonly text: string | undefined }
+  | { readonly type: 'logout_received'; readonly text: string | undefined }
   | { readonly type: 'garbled'; readonly reason: string }
   | {
       readonly type: 'reject_sent'
@@ -75,6 +76,12 @@ export type FixSessionEvent =
     }
   | { readonly type: 'resend_request_sent'; readonly begin: number; readonly end: number }
   | { readonly type: 'resend_request_received'; readonly begin: number; readonly end: number }
+  | {
+      readonly type: 'resend_chunk'
+      readonly from: number
+      readonly to: number
+      readonly messages: number
+    }
   | { readonly type: 'sequence_reset'; readonly newSeqNo: number; readonly gapFill: boolean }
   | { readonly type: 'info'; readonly text: string }
 
