@@ -23,7 +23,12 @@ function harness() {
   const written: Uint8Array[] = []
   let open = true
   const session = new FixSession(
-    { senderCompId: 'ISLD', targetCompId: 'TW44', store: createMemoryStore(), maxQueuedMessages: 1000 },
+    {
+      senderCompId: 'ISLD',
+      targetCompId: 'TW44',
+      store: createMemoryStore(),
+      maxQueuedMessages: 1000,
+    },
     { role: 'acceptor', clock, application: createEchoApplication() },
   )
   const framer = new FixFramer({ maxBodyLength: MAX_BODY, maxTrailerSearch: MAX_TRAILER })
@@ -40,7 +45,8 @@ function harness() {
     for (;;) {
       const r = framer.next()
       if (r === 'more') break
-      if (r === 'frame' && open) session.receive(framer.frameBytes, framer.frameStart, framer.frameEnd)
+      if (r === 'frame' && open)
+        session.receive(framer.frameBytes, framer.frameStart, framer.frameEnd)
     }
     maxPending = Math.max(maxPending, framer.pending)
     session.flush()
@@ -48,7 +54,12 @@ function harness() {
   const encoder = new FixEncoder()
   let seq = 1
   const message = (msgType: string, body: string, options: { seq?: number } = {}) => {
-    encoder.begin(msgType).int(34, options.seq ?? seq++).str(49, 'TW44').str(52, formatUtcTimestamp(clock.now())).str(56, 'ISLD')
+    encoder
+      .begin(msgType)
+      .int(34, options.seq ?? seq++)
+      .str(49, 'TW44')
+      .str(52, formatUtcTimestamp(clock.now()))
+      .str(56, 'ISLD')
     const b = body.replaceAll('|', '\x01')
     const bytes = new Uint8Array(b.length)
     for (let i = 0; i < b.length; i++) bytes[i] = b.charCodeAt(i) & 255
@@ -67,7 +78,9 @@ function harness() {
         if (r === 'more') break
         expect(r).toBe('frame')
         const view = new FixMessageView()
-        expect(tokenizeFixMessage(out.frameBytes, out.frameStart, out.frameEnd, view)).toBeUndefined()
+        expect(
+          tokenizeFixMessage(out.frameBytes, out.frameStart, out.frameEnd, view),
+        ).toBeUndefined()
         views.push(view.clone())
       }
     }
@@ -107,7 +120,13 @@ describe('fuzz: bad input is dropped, rejected or ends the session — never a c
   })
 
   it('random bytes around "8=FIX.4.4<SOH>9=" prefixes (framing paths)', () => {
-    const prefix = fc.constantFrom('8=FIX.4.4\x019=', '8=FIX.4.4\x019=12\x0135=0\x01', '\x0110=', '8=', '\x01')
+    const prefix = fc.constantFrom(
+      '8=FIX.4.4\x019=',
+      '8=FIX.4.4\x019=12\x0135=0\x01',
+      '\x0110=',
+      '8=',
+      '\x01',
+    )
     const piece = fc.oneof(prefix, fc.string({ maxLength: 40 }), fc.nat({ max: 99999 }).map(String))
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
@@ -155,64 +174,128 @@ describe('fuzz: bad input is dropped, rejected or ends the session — never a c
 
   it('oversized or malformed BodyLength never makes the framer wait for it', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: MAX_BODY + 1, max: 2 ** 31 }), fc.string({ minLength: 1, maxLength: 12 })), (length) => {
-        const h = harness()
-        h.feed(Buffer.from(`8=FIX.4.4\x019=${length}\x0135=0\x0134=2\x01`, 'latin1'))
-        h.feed(new Uint8Array(MAX_BODY).fill(65))
-        expect(h.maxPending).toBeLessThanOrEqual(MAX_BODY + MAX_TRAILER + MAX_BODY + 64)
-        h.feed(h.message('1', '112=AFTER|', { seq: 2 }))
-        const replies = h.drain()
-        expect(replies.map((v) => v.get(112))).toEqual(['AFTER'])
-      }),
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: MAX_BODY + 1, max: 2 ** 31 }),
+          fc.string({ minLength: 1, maxLength: 12 }),
+        ),
+        (length) => {
+          const h = harness()
+          h.feed(Buffer.from(`8=FIX.4.4\x019=${length}\x0135=0\x0134=2\x01`, 'latin1'))
+          h.feed(new Uint8Array(MAX_BODY).fill(65))
+          expect(h.maxPending).toBeLessThanOrEqual(MAX_BODY + MAX_TRAILER + MAX_BODY + 64)
+          h.feed(h.message('1', '112=AFTER|', { seq: 2 }))
+          const replies = h.drain()
+          expect(replies.map((v) => v.get(112))).toEqual(['AFTER'])
+        },
+      ),
       { numRuns: 100 },
     )
   })
 
   it('unterminated fields are dropped', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }).filter((s) => !s.includes('\x01')), (value) => {
-        const h = harness()
-        const body = `35=1\x0134=2\x0149=TW44\x0152=${formatUtcTimestamp(START)}\x0156=ISLD\x01112=${value}`
-        let sum = 0
-        const text = `8=FIX.4.4\x019=${body.length}\x01${body}10=`
-        for (const c of Buffer.from(text, 'latin1')) sum += c
-        h.feed(Buffer.from(`${text}${String(sum % 256).padStart(3, '0')}\x01`, 'latin1'))
-        expect(h.drain()).toEqual([])
-        expect(h.session.nextTargetSeqNum).toBe(2)
-      }),
+      fc.property(
+        fc.string({ maxLength: 30 }).filter((s) => !s.includes('\x01')),
+        (value) => {
+          const h = harness()
+          const body = `35=1\x0134=2\x0149=TW44\x0152=${formatUtcTimestamp(START)}\x0156=ISLD\x01112=${value}`
+          let sum = 0
+          const text = `8=FIX.4.4\x019=${body.length}\x01${body}10=`
+          for (const c of Buffer.from(text, 'latin1')) sum += c
+          h.feed(Buffer.from(`${text}${String(sum % 256).padStart(3, '0')}\x01`, 'latin1'))
+          expect(h.drain()).toEqual([])
+          expect(h.session.nextTargetSeqNum).toBe(2)
+        },
+      ),
       { numRuns: 100 },
     )
   })
 
   it('huge repeating-group counts get a Reject 16 without allocating by the count', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 3, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 2 }), (count, entries) => {
-        const h = harness()
-        const group = Array.from({ length: entries }, (_, i) => `336=S${i}|`).join('')
-        h.feed(h.message('D', `11=A|21=1|38=1|40=1|54=1|55=X|386=${count}|${group}60=${formatUtcTimestamp(START).slice(0, 17)}|`))
-        const [reject, ...rest] = h.drain()
-        expect(rest).toEqual([])
-        expect([reject?.msgType, reject?.get(373), reject?.get(371), reject?.get(45)]).toEqual(['3', '16', '386', '2'])
-        expect(h.session.nextTargetSeqNum).toBe(3)
-      }),
+      fc.property(
+        fc.integer({ min: 3, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 2 }),
+        (count, entries) => {
+          const h = harness()
+          const group = Array.from({ length: entries }, (_, i) => `336=S${i}|`).join('')
+          h.feed(
+            h.message(
+              'D',
+              `11=A|21=1|38=1|40=1|54=1|55=X|386=${count}|${group}60=${formatUtcTimestamp(START).slice(0, 17)}|`,
+            ),
+          )
+          const [reject, ...rest] = h.drain()
+          expect(rest).toEqual([])
+          expect([reject?.msgType, reject?.get(373), reject?.get(371), reject?.get(45)]).toEqual([
+            '3',
+            '16',
+            '386',
+            '2',
+          ])
+          expect(h.session.nextTargetSeqNum).toBe(3)
+        },
+      ),
       { numRuns: 100 },
     )
   })
 
   it('random field edits on valid messages: every outcome is a typed FIX answer', () => {
-    const tag = fc.oneof(fc.constantFrom(8, 9, 10, 34, 35, 43, 49, 52, 56, 97, 122, 11, 38, 40, 54, 386, 336, 453, 448), fc.integer({ min: -5, max: 6000 }))
-    const value = fc.oneof(fc.constantFrom('', 'Y', 'N', '1', '0', 'D', '-1', '999999999999', '20260105-12:00:00', 'x\x01y'), fc.string({ maxLength: 10 }))
+    const tag = fc.oneof(
+      fc.constantFrom(
+        8,
+        9,
+        10,
+        34,
+        35,
+        43,
+        49,
+        52,
+        56,
+        97,
+        122,
+        11,
+        38,
+        40,
+        54,
+        386,
+        336,
+        453,
+        448,
+      ),
+      fc.integer({ min: -5, max: 6000 }),
+    )
+    const value = fc.oneof(
+      fc.constantFrom(
+        '',
+        'Y',
+        'N',
+        '1',
+        '0',
+        'D',
+        '-1',
+        '999999999999',
+        '20260105-12:00:00',
+        'x\x01y',
+      ),
+      fc.string({ maxLength: 10 }),
+    )
     fc.assert(
-      fc.property(fc.array(fc.tuple(tag, value), { maxLength: 6 }), fc.constantFrom('0', '1', 'D', '4', '2', '3', '5', 'A', '8', 'ZZ'), (edits, msgType) => {
-        const h = harness()
-        const extra = edits.map(([t, v]) => `${t}=${v}|`).join('')
-        h.feed(h.message(msgType, `${extra}`))
-        h.clock.advance(1000)
-        h.session.tick()
-        h.session.flush()
-        for (const view of h.drain()) expect(ALLOWED_REPLIES.has(view.msgType)).toBe(true)
-        expect(h.session.nextTargetSeqNum).toBeLessThanOrEqual(3)
-      }),
+      fc.property(
+        fc.array(fc.tuple(tag, value), { maxLength: 6 }),
+        fc.constantFrom('0', '1', 'D', '4', '2', '3', '5', 'A', '8', 'ZZ'),
+        (edits, msgType) => {
+          const h = harness()
+          const extra = edits.map(([t, v]) => `${t}=${v}|`).join('')
+          h.feed(h.message(msgType, `${extra}`))
+          h.clock.advance(1000)
+          h.session.tick()
+          h.session.flush()
+          for (const view of h.drain()) expect(ALLOWED_REPLIES.has(view.msgType)).toBe(true)
+          expect(h.session.nextTargetSeqNum).toBeLessThanOrEqual(3)
+        },
+      ),
       { numRuns: 400 },
     )
   })

@@ -81,8 +81,8 @@ export function createFixInitiator(parameters: CreateFixInitiatorParameters): Fi
           session.detached(reason)
           closedWaiter?.()
           if (running) {
+            // Not unref'd: a started initiator keeps the process alive until stop().
             reconnectTimer = setTimeout(connectOnce, parameters.reconnectIntervalMs ?? 5000)
-            reconnectTimer.unref()
           }
         },
       },
