@@ -7,3 +7,4 @@ print(`@strongroom/fix benchmarks — node ${process.version}, ${new Date().toIS
 print('')
 print('## codec')
 await codecBenchmarks(print)
+process.exit(0)

@@ -10,8 +10,14 @@ require('reflect-metadata')
 const dist = (p: string) => require(join(root, 'dist', p))
 
 type View = { toObject(): unknown; getString(tag: number): string | null }
-type Parser = { on(e: 'msg', f: (msgType: string, view: View) => void): void; parseBuffer(b: Buffer): void }
-type Transmitter = { encodeMessage(msgType: string, obj: unknown): unknown; buffer: { getPos(): number; slice(): Buffer } }
+type Parser = {
+  on(e: 'msg', f: (msgType: string, view: View) => void): void
+  parseBuffer(b: Buffer): void
+}
+type Transmitter = {
+  encodeMessage(msgType: string, obj: unknown): unknown
+  buffer: { getPos(): number; slice(): Buffer }
+}
 
 export type JspurefixPeer = {
   version: string
@@ -30,7 +36,14 @@ export async function createJspurefixPeer(): Promise<JspurefixPeer> {
   const sys = new SessionContainer()
   sys.registerGlobal('error')
   const description = {
-    application: { reconnectSeconds: 10, type: 'initiator', name: 'bench', tcp: { host: 'localhost', port: 1 }, protocol: 'ascii', dictionary: 'qf44' },
+    application: {
+      reconnectSeconds: 10,
+      type: 'initiator',
+      name: 'bench',
+      tcp: { host: 'localhost', port: 1 },
+      protocol: 'ascii',
+      dictionary: 'qf44',
+    },
     EncryptMethod: 0,
     ResetSeqNumFlag: true,
     HeartBtInt: 30,
@@ -48,7 +61,12 @@ export async function createJspurefixPeer(): Promise<JspurefixPeer> {
     makeParser(onView) {
       const scoped = makeSessionScope(config)
       const c = scoped.sessionContainer
-      const parser: Parser = new AsciiParser(scoped, null, c.resolve(DITokens.ParseBuffer), c.resolve(DITokens.maxMessageLen))
+      const parser: Parser = new AsciiParser(
+        scoped,
+        null,
+        c.resolve(DITokens.ParseBuffer),
+        c.resolve(DITokens.maxMessageLen),
+      )
       parser.on('msg', onView)
       return parser
     },

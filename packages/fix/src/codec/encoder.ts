@@ -35,19 +35,24 @@ const HEAD_ROOM = 32
 export class FixEncoder implements FixFieldWriter {
   private buf: Uint8Array
   private pos = HEAD_ROOM
+  /** Sum of the body bytes written so far (for CheckSum). */
+  private sum = 0
   private readonly prefix: Uint8Array
+  private readonly prefixSum: number
 
   constructor(options: { beginString?: string; capacity?: number } = {}) {
     const begin = options.beginString ?? 'FIX.4.4'
     this.prefix = new Uint8Array(begin.length + 5)
     const text = `8=${begin}\x019=`
     for (let i = 0; i < text.length; i++) this.prefix[i] = text.charCodeAt(i)
+    this.prefixSum = this.prefix.reduce((a, b) => a + b, 0)
     this.buf = new Uint8Array(Math.max(256, options.capacity ?? 8192))
   }
 
   /** Starts a message of type `msgType` (writes MsgType, 35). */
   begin(msgType: string): this {
     this.pos = HEAD_ROOM
+    this.sum = 0
     return this.str(35, msgType)
   }
 
@@ -63,7 +68,8 @@ export class FixEncoder implements FixFieldWriter {
 
   private tag(tag: number): void {
     const b = this.buf
-    let p = this.pos
+    const start = this.pos
+    let p = start
     if (tag < 10) b[p++] = 48 + tag
     else if (tag < 100) {
       b[p++] = 48 + ((tag / 10) | 0)
@@ -77,6 +83,9 @@ export class FixEncoder implements FixFieldWriter {
       for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i)
     }
     b[p++] = 61
+    let sum = this.sum
+    for (let i = start; i < p; i++) sum += b[i]!
+    this.sum = sum
     this.pos = p
   }
 
@@ -87,11 +96,15 @@ export class FixEncoder implements FixFieldWriter {
     this.tag(tag)
     const b = this.buf
     let p = this.pos
+    let sum = this.sum + 1
     for (let i = 0; i < length; i++) {
-      const c = value.charCodeAt(i)
-      b[p++] = c > 255 ? 63 : c
+      let c = value.charCodeAt(i)
+      if (c > 255) c = 63
+      b[p++] = c
+      sum += c
     }
     b[p++] = 1
+    this.sum = sum
     this.pos = p
     return this
   }
@@ -116,7 +129,8 @@ export class FixEncoder implements FixFieldWriter {
     this.ensure(32)
     this.tag(tag)
     const b = this.buf
-    let p = this.pos
+    const start = this.pos
+    let p = start
     if (value < 10) b[p++] = 48 + value
     else {
       let digits = 1
@@ -129,6 +143,9 @@ export class FixEncoder implements FixFieldWriter {
       p += digits
     }
     b[p++] = 1
+    let sum = this.sum
+    for (let i = start; i < p; i++) sum += b[i]!
+    this.sum = sum
     this.pos = p
     return this
   }
@@ -137,8 +154,12 @@ export class FixEncoder implements FixFieldWriter {
     if (ms === undefined) return this
     this.ensure(32)
     this.tag(tag)
-    this.pos = writeUtcTimestamp(this.buf, this.pos, ms)
+    const start = this.pos
+    this.pos = writeUtcTimestamp(this.buf, start, ms)
     this.buf[this.pos++] = 1
+    let sum = this.sum
+    for (let i = start; i < this.pos; i++) sum += this.buf[i]!
+    this.sum = sum
     return this
   }
 
@@ -148,6 +169,9 @@ export class FixEncoder implements FixFieldWriter {
     this.buf.set(value, this.pos)
     this.pos += value.length
     this.buf[this.pos++] = 1
+    let sum = this.sum + 1
+    for (let i = 0; i < value.length; i++) sum += value[i]!
+    this.sum = sum
     return this
   }
 
@@ -155,6 +179,9 @@ export class FixEncoder implements FixFieldWriter {
     this.ensure(fields.length)
     this.buf.set(fields, this.pos)
     this.pos += fields.length
+    let sum = this.sum
+    for (let i = 0; i < fields.length; i++) sum += fields[i]!
+    this.sum = sum
     return this
   }
 
@@ -177,9 +204,8 @@ export class FixEncoder implements FixFieldWriter {
       v = Math.floor(v / 10)
     }
     b[HEAD_ROOM - 1] = 1
-    let sum = 0
-    const end = this.pos
-    for (let i = start; i < end; i++) sum += b[i]!
+    let sum = this.prefixSum + this.sum + 1
+    for (let i = HEAD_ROOM - 1 - digits; i < HEAD_ROOM - 1; i++) sum += b[i]!
     sum &= 255
     this.ensure(8)
     const out = this.buf

@@ -72,8 +72,6 @@ export function tokenizeFixMessage(
   let sumBeforeChecksum = 0
   let checksumField = -1
   let bodyLength = -1
-  let lengthTag = 0
-  let lengthValue = 0
   while (p < end) {
     const fieldStart = p
     const sumBefore = sum
@@ -103,8 +101,13 @@ export function tokenizeFixMessage(
     p++
     const valueStart = p
     const dataLengthTag = tag >= 0 && tag < 1024 ? data[tag]! : 0
-    if (dataLengthTag !== 0 && dataLengthTag === lengthTag) {
-      p += lengthValue
+    // A DATA field right after its LENGTH field is read by length (it may contain SOH).
+    const dataLength =
+      dataLengthTag !== 0 && n > 0 && table[(n - 1) * 3] === dataLengthTag
+        ? parseDigits(bytes, table[(n - 1) * 3 + 1]!, table[(n - 1) * 3 + 2]!)
+        : -1
+    if (dataLength >= 0) {
+      p += dataLength
       if (p >= end || bytes[p] !== 1) {
         view.count = n
         return 'unterminated_field'
@@ -138,28 +141,20 @@ export function tokenizeFixMessage(
     table[n * 3 + 1] = valueStart
     table[n * 3 + 2] = valueEnd
     // Field order rules and running checks.
-    if (n === 0) {
-      if (tag !== 8) return fail(view, n, 'begin_string_not_first')
-    } else if (n === 1) {
-      if (tag !== 9) return fail(view, n, 'body_length_not_second')
-      bodyLength = parseDigits(bytes, valueStart, valueEnd)
-      view.bodyStart = p
-    } else if (n === 2) {
-      if (tag !== 35) return fail(view, n, 'msg_type_not_third')
+    if (n < 3) {
+      if (n === 0) {
+        if (tag !== 8) return fail(view, n, 'begin_string_not_first')
+      } else if (n === 1) {
+        if (tag !== 9) return fail(view, n, 'body_length_not_second')
+        bodyLength = parseDigits(bytes, valueStart, valueEnd)
+        view.bodyStart = p
+      } else if (tag !== 35) return fail(view, n, 'msg_type_not_third')
     }
     if (checksumField >= 0) return fail(view, n, 'checksum_not_last')
     if (tag === 10) {
       checksumField = fieldStart
       sumBeforeChecksum = sumBefore
     }
-    // Remember the last integer field: a DATA field right after its LENGTH field uses it.
-    if (tag > 0 && valueEnd - valueStart <= 9) {
-      const v = parseDigits(bytes, valueStart, valueEnd)
-      if (v >= 0) {
-        lengthTag = tag
-        lengthValue = v
-      } else lengthTag = 0
-    } else lengthTag = 0
     n++
   }
   view.count = n

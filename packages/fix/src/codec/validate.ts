@@ -65,7 +65,7 @@ export class FixValidator {
   private readonly checkOrder: boolean
   private readonly checkValues: boolean
   private readonly checkUserDefined: boolean
-  private readonly sortScratch: number[] = []
+  private sortScratch = new Int32Array(256)
   private outOfOrderTag = 0
   private groupOrderTag = 0
 
@@ -82,24 +82,28 @@ export class FixValidator {
    */
   structure(view: FixMessageView): FixStructure {
     const d = this.dictionary
-    const msgType = view.msgType
-    const messageDef = d.messages.get(msgType)
+    const messageDef = d.messages.get(view.msgType)
     const header: FixLevel = { indices: [0, 1, 2], groups: undefined }
     const body: FixLevel = { indices: [], groups: undefined }
     const trailer: FixLevel = { indices: [], groups: undefined }
     this.outOfOrderTag = 0
     this.groupOrderTag = 0
+    const sections = d.sectionTable
+    const t = view.table
+    const headerGroups = d.header.groups
+    const bodyGroups = messageDef?.groups
     let section = 0 // 0 header, 1 body, 2 trailer
     const last = view.count
     let i = 3
     while (i < last) {
-      const tag = view.tagAt(i)
-      if (d.isHeaderTag(tag)) {
+      const tag = t[i * 3]!
+      const kind = tag >= 0 && tag < 1024 ? sections[tag]! : 0
+      if (kind === 1) {
         if (section !== 0 && this.outOfOrderTag === 0) this.outOfOrderTag = tag
         header.indices.push(i)
-        const group = d.header.groups.get(tag)
+        const group = headerGroups.size > 0 ? headerGroups.get(tag) : undefined
         i = group ? this.parseGroup(view, i, group, header) : i + 1
-      } else if (d.isTrailerTag(tag)) {
+      } else if (kind === 2) {
         section = 2
         trailer.indices.push(i)
         i++
@@ -107,7 +111,8 @@ export class FixValidator {
         if (section === 2 && this.outOfOrderTag === 0) this.outOfOrderTag = tag
         if (section === 0) section = 1
         body.indices.push(i)
-        const group = messageDef?.groups.get(tag)
+        const group =
+          bodyGroups !== undefined && bodyGroups.size > 0 ? bodyGroups.get(tag) : undefined
         i = group ? this.parseGroup(view, i, group, body) : i + 1
       }
     }
@@ -188,53 +193,72 @@ export class FixValidator {
     layout: FixLayout,
     headerOrTrailer: boolean,
   ): FixValidationError | undefined {
+    const t = view.table
+    const indices = level.indices
+    const count = indices.length
+    if (this.sortScratch.length < count) this.sortScratch = new Int32Array(count * 2)
     const order = this.sortScratch
-    order.length = 0
-    for (const index of level.indices) order.push(index)
+    for (let k = 0; k < count; k++) order[k] = indices[k]!
     // Stable insertion sort by tag; the header keeps 8, 9, 35 first.
     const start = headerOrTrailer && layout === this.dictionary.header ? 3 : 0
-    for (let a = start + 1; a < order.length; a++) {
+    for (let a = start + 1; a < count; a++) {
       const x = order[a]!
-      const tx = view.tagAt(x)
+      const tx = t[x * 3]!
       let b = a - 1
-      while (b >= start && view.tagAt(order[b]!) > tx) {
+      while (b >= start && t[order[b]! * 3]! > tx) {
         order[b + 1] = order[b]!
         b--
       }
       order[b + 1] = x
     }
     let lastTag = Number.NaN
-    const d = this.dictionary
-    for (let k = 0; k < order.length; k++) {
+    const fields = this.dictionary.fieldByTag
+    const maxTag = fields.length
+    const membership = layout.table
+    const groups = level.groups
+    for (let k = 0; k < count; k++) {
       const index = order[k]!
-      const tag = view.tagAt(index)
+      const tag = t[index * 3]!
       if (tag === lastTag) return err(SessionRejectReason.tagAppearsMoreThanOnce, tag)
       lastTag = tag
-      if (this.checkValues && view.valueLengthAt(index) === 0) {
+      const valueStart = t[index * 3 + 1]!
+      const valueEnd = t[index * 3 + 2]!
+      if (valueEnd === valueStart && this.checkValues) {
         return err(SessionRejectReason.tagSpecifiedWithoutValue, tag)
       }
-      const field = d.field(tag)
+      const field = tag >= 0 && tag < maxTag ? fields[tag] : this.dictionary.field(tag)
       if (field) {
-        if (!checkFormat(view, index, field.format)) {
+        if (field.format !== FieldFormat.any && !checkFormat(view, index, field.format)) {
           return err(SessionRejectReason.incorrectDataFormat, tag)
         }
-        if (field.enums && !checkEnum(view, index, field)) {
-          return err(SessionRejectReason.valueIsIncorrect, tag)
+        if (field.enums !== undefined) {
+          const ok =
+            field.byteEnums !== undefined && valueEnd - valueStart === 1 && !field.multiple
+              ? field.byteEnums[view.bytes[valueStart]!] === 1
+              : checkEnum(view, index, field)
+          if (!ok) return err(SessionRejectReason.valueIsIncorrect, tag)
         }
+      } else {
+        if (tag >= 5000 && !this.checkUserDefined) continue
+        return err(SessionRejectReason.invalidTagNumber, tag)
       }
-      if (tag >= 5000 && !this.checkUserDefined) continue
-      if (!field) return err(SessionRejectReason.invalidTagNumber, tag)
       if (!headerOrTrailer) {
-        if (!layout.has(tag)) return err(SessionRejectReason.tagNotDefinedForMessageType, tag)
-        const node = level.groups?.get(index)
-        if (node && view.intAt(index) !== node.entries.length) {
-          return err(SessionRejectReason.incorrectNumInGroupCount, tag)
+        if (tag >= 5000 && !this.checkUserDefined) continue
+        if (tag < 1024 ? membership[tag] !== 1 : !layout.has(tag)) {
+          return err(SessionRejectReason.tagNotDefinedForMessageType, tag)
+        }
+        if (groups !== undefined) {
+          const node = groups.get(index)
+          if (node && view.intAt(index) !== node.entries.length) {
+            return err(SessionRejectReason.incorrectNumInGroupCount, tag)
+          }
         }
       }
     }
-    if (level.groups) {
-      for (const node of level.groups.values()) {
+    if (groups) {
+      for (const node of groups.values()) {
         for (const entry of node.entries) {
+          // Recursion reuses the scratch array: the loop above is done with it.
           const failure = this.iterate(view, entry, node.def, false)
           if (failure) return failure
         }
@@ -349,7 +373,7 @@ function checkEnum(
 ): boolean {
   const s = view.table[index * 3 + 1]!
   const e = view.table[index * 3 + 2]!
-  if (field.byteEnums && e - s === 1) return field.byteEnums[view.bytes[s]!] === 1
+  if (field.byteEnums && e - s === 1 && !field.multiple) return field.byteEnums[view.bytes[s]!] === 1
   const value = latin1(view.bytes, s, e)
   if (!field.multiple) return field.enums!.has(value)
   for (const part of value.split(' ')) if (!field.enums!.has(part)) return false

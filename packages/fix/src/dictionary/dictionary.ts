@@ -57,7 +57,7 @@ export type FixFieldDef = {
   readonly format: FieldFormat
   /** Allowed values, when the field is an enumeration. */
   readonly enums: ReadonlySet<string> | undefined
-  /** Single-byte enumerations as a 256-entry membership table (fast path), else undefined. */
+  /** The one-byte allowed values as a 256-entry membership table (fast path), if there are any. */
   readonly byteEnums: Uint8Array | undefined
   /** True for MULTIPLEVALUESTRING: each space-separated value must be one of `enums`. */
   readonly multiple: boolean
@@ -71,6 +71,8 @@ export type FixLayout = {
   readonly tags: readonly number[]
   /** Membership by tag. */
   readonly has: (tag: number) => boolean
+  /** Membership for tags below 1024 as a dense table (hot path); larger tags use `has`. */
+  readonly table: Uint8Array
   /** Required tags at this level, ascending. */
   readonly required: readonly number[]
   /** Groups at this level by NumInGroup tag. */
@@ -95,6 +97,10 @@ export type FixDictionary = {
   readonly version: string
   /** Field definitions by tag. */
   readonly field: (tag: number) => FixFieldDef | undefined
+  /** Field definitions indexed by tag for tags below 10 000 (hot path). */
+  readonly fieldByTag: readonly (FixFieldDef | undefined)[]
+  /** Header (1) and trailer (2) membership for tags below 1024. */
+  readonly sectionTable: Uint8Array
   /** Field tag by name (`ClOrdID` → 11). */
   readonly tagOf: (name: string) => number | undefined
   readonly fields: readonly FixFieldDef[]
@@ -168,6 +174,12 @@ function membership(tags: readonly number[]): (tag: number) => boolean {
   return (tag) => set.has(tag)
 }
 
+function denseTable(tags: readonly number[]): Uint8Array {
+  const table = new Uint8Array(1024)
+  for (const tag of tags) if (tag >= 0 && tag < 1024) table[tag] = 1
+  return table
+}
+
 function makeGroup(
   countTag: number,
   inner: { tags: number[]; required: number[]; groups: Map<number, FixGroupDef> },
@@ -177,6 +189,7 @@ function makeGroup(
     delimiter: inner.tags[0]!,
     tags: inner.tags,
     has: membership(inner.tags),
+    table: denseTable(inner.tags),
     required: inner.required,
     groups: inner.groups,
   }
@@ -201,9 +214,9 @@ export function parseCompactDictionary(source: {
   for (const [tagText, name, type, ...enumValues] of rows) {
     const tag = Number(tagText)
     let byteEnums: Uint8Array | undefined
-    if (enumValues.length > 0 && enumValues.every((v) => v.length === 1)) {
+    if (enumValues.some((v) => v.length === 1)) {
       byteEnums = new Uint8Array(256)
-      for (const v of enumValues) byteEnums[v.charCodeAt(0)] = 1
+      for (const v of enumValues) if (v.length === 1) byteEnums[v.charCodeAt(0)] = 1
     }
     let lengthTag: number | undefined
     if (type === 'DATA') {
@@ -223,8 +236,9 @@ export function parseCompactDictionary(source: {
     byTag.set(tag, def)
     fields.push(def)
   }
-  const dense: (FixFieldDef | undefined)[] = []
-  for (const def of fields) if (def.tag < 10_000) dense[def.tag] = def
+  const maxTag = fields.reduce((m, f) => (f.tag < 10_000 && f.tag > m ? f.tag : m), 0)
+  const dense: (FixFieldDef | undefined)[] = Array.from({ length: maxTag + 1 }, () => undefined)
+  for (const def of fields) if (def.tag >= 0 && def.tag < 10_000) dense[def.tag] = def
   const dataLength = new Map<number, number>()
   for (const def of fields) if (def.lengthTag !== undefined) dataLength.set(def.tag, def.lengthTag)
 
@@ -238,13 +252,20 @@ export function parseCompactDictionary(source: {
       category: category === 'admin' ? 'admin' : 'app',
       tags: layout.tags,
       has: membership(layout.tags),
+      table: denseTable(layout.tags),
       required: layout.required,
       groups: layout.groups,
     })
   }
   const toLayout = (text: string): FixLayout => {
     const l = parseLayout(text)
-    return { tags: l.tags, has: membership(l.tags), required: l.required, groups: l.groups }
+    return {
+      tags: l.tags,
+      has: membership(l.tags),
+      table: denseTable(l.tags),
+      required: l.required,
+      groups: l.groups,
+    }
   }
   const header = toLayout(source.header)
   const trailer = toLayout(source.trailer)
@@ -259,9 +280,14 @@ export function parseCompactDictionary(source: {
   }
   mark(headerTable, header)
   mark(trailerTable, trailer)
+  const sectionTable = new Uint8Array(1024)
+  for (let tag = 0; tag < 1024; tag++)
+    sectionTable[tag] = headerTable[tag] ? 1 : trailerTable[tag] ? 2 : 0
   return {
     version: source.version,
-    field: (tag) => (tag >= 0 && tag < 10_000 ? dense[tag] : byTag.get(tag)),
+    field: (tag) => (tag >= 0 && tag <= maxTag ? dense[tag] : byTag.get(tag)),
+    fieldByTag: dense,
+    sectionTable,
     tagOf: (name) => byName.get(name),
     fields,
     messages,

@@ -35,174 +35,238 @@ export type MessageSpec = {
 }
 
 type Values = Record<string, unknown>
+type Path = readonly (string | number)[]
 
 const isGroup = (spec: FieldSpec | GroupSpec): spec is GroupSpec => 'countTag' in spec
 
 const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/
 
-function invalid(path: readonly (string | number)[], rule: string, message: string): never {
-  throw new InvalidFixFieldError(message, { code: 'FIX_INVALID_FIELD', path, rule })
+/** A spec prepared for the hot path: allowed values as sets, tag → position table. */
+type Compiled = {
+  readonly specs: readonly (FieldSpec | GroupSpec)[]
+  readonly values: readonly (ReadonlySet<string> | undefined)[]
+  readonly byTag: Int16Array
+  readonly hasGroups: boolean
+  readonly groups: readonly (Compiled | undefined)[]
 }
 
-function writeFields(
-  w: FixFieldWriter,
-  specs: readonly (FieldSpec | GroupSpec)[],
-  values: Values,
-  path: readonly (string | number)[],
-): void {
-  for (const spec of specs) {
+const compiled = new WeakMap<object, Compiled>()
+
+function compile(specs: readonly (FieldSpec | GroupSpec)[]): Compiled {
+  const cached = compiled.get(specs)
+  if (cached) return cached
+  const byTag = new Int16Array(1024).fill(-1)
+  specs.forEach((spec, i) => {
+    const tag = isGroup(spec) ? spec.countTag : spec.tag
+    if (tag < 1024) byTag[tag] = i
+  })
+  const result: Compiled = {
+    specs,
+    values: specs.map((s) => (!isGroup(s) && s.values ? new Set(s.values) : undefined)),
+    byTag,
+    hasGroups: specs.some(isGroup),
+    groups: specs.map((s) => (isGroup(s) ? compile(s.fields) : undefined)),
+  }
+  compiled.set(specs, result)
+  return result
+}
+
+function invalid(path: Path, key: string | number, rule: string, message: string): never {
+  throw new InvalidFixFieldError(message, { code: 'FIX_INVALID_FIELD', path: [...path, key], rule })
+}
+
+function missing(path: Path, key: string, tag: number): never {
+  throw new MissingFixFieldError(`is required (tag ${tag}).`, {
+    code: 'FIX_MISSING_FIELD',
+    path: [...path, key],
+    rule: 'required',
+  })
+}
+
+/** Checks values against the spec; throws naming the first bad field. */
+function checkFields(c: Compiled, values: Values, path: Path): void {
+  const specs = c.specs
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!
     const value = values[spec.key]
-    const here = (): (string | number)[] => [...path, spec.key]
     if (value === undefined) {
-      if (spec.required) {
-        throw new MissingFixFieldError(
-          `is required (tag ${isGroup(spec) ? spec.countTag : spec.tag}).`,
-          {
-            code: 'FIX_MISSING_FIELD',
-            path: here(),
-            rule: 'required',
-          },
-        )
-      }
+      if (spec.required) missing(path, spec.key, isGroup(spec) ? spec.countTag : spec.tag)
       continue
     }
     if (isGroup(spec)) {
-      if (!Array.isArray(value)) invalid(here(), 'group', 'must be an array of entries.')
-      w.int(spec.countTag, value.length)
-      value.forEach((entry: Values, i: number) => {
-        writeFields(w, spec.fields, entry, [...here(), i])
-      })
+      if (!Array.isArray(value)) invalid(path, spec.key, 'group', 'must be an array of entries.')
+      const inner = c.groups[i]!
+      for (let k = 0; k < value.length; k++)
+        checkFields(inner, value[k] as Values, [...path, spec.key, k])
       continue
     }
     switch (spec.kind) {
       case 'int':
         if (typeof value !== 'number' || !Number.isSafeInteger(value))
-          invalid(here(), 'int', 'must be an integer.')
-        w.int(spec.tag, value)
+          invalid(path, spec.key, 'int', 'must be an integer.')
         break
       case 'bool':
-        if (typeof value !== 'boolean') invalid(here(), 'bool', 'must be a boolean.')
-        w.bool(spec.tag, value)
+        if (typeof value !== 'boolean') invalid(path, spec.key, 'bool', 'must be a boolean.')
         break
       case 'timestamp':
-        if (typeof value !== 'number' || !Number.isFinite(value))
-          invalid(here(), 'timestamp', 'must be epoch milliseconds.')
-        w.timestamp(spec.tag, value)
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          invalid(path, spec.key, 'timestamp', 'must be epoch milliseconds.')
+        }
         break
       case 'decimal':
         if (typeof value !== 'string' || !DECIMAL.test(value))
-          invalid(here(), 'decimal', 'must be a decimal string.')
-        w.str(spec.tag, value)
+          invalid(path, spec.key, 'decimal', 'must be a decimal string.')
         break
-      default:
+      default: {
         if (typeof value !== 'string' || value.length === 0 || value.includes('\x01')) {
-          invalid(here(), 'string', 'must be a non-empty string without SOH.')
+          invalid(path, spec.key, 'string', 'must be a non-empty string without SOH.')
         }
         if (spec.kind === 'char' && value.length !== 1)
-          invalid(here(), 'char', 'must be one character.')
-        if (spec.values && !spec.values.includes(value)) {
-          invalid(here(), 'enum', `must be one of ${spec.values.join(', ')}.`)
-        }
-        w.str(spec.tag, value)
+          invalid(path, spec.key, 'char', 'must be one character.')
+        const allowed = c.values[i]
+        if (allowed && !allowed.has(value))
+          invalid(path, spec.key, 'enum', `must be one of ${[...allowed].join(', ')}.`)
+      }
+    }
+  }
+}
+
+/** Writes checked values. */
+function writeFields(w: FixFieldWriter, c: Compiled, values: Values): void {
+  const specs = c.specs
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!
+    const value = values[spec.key]
+    if (value === undefined) continue
+    if (isGroup(spec)) {
+      const entries = value as Values[]
+      w.int(spec.countTag, entries.length)
+      const inner = c.groups[i]!
+      for (let k = 0; k < entries.length; k++) writeFields(w, inner, entries[k]!)
+      continue
+    }
+    switch (spec.kind) {
+      case 'int':
+        w.int(spec.tag, value as number)
+        break
+      case 'bool':
+        w.bool(spec.tag, value as boolean)
+        break
+      case 'timestamp':
+        w.timestamp(spec.tag, value as number)
+        break
+      default:
+        w.str(spec.tag, value as string)
     }
   }
 }
 
 /**
- * Builds an outbound message from typed values.
+ * Builds an outbound message from typed values (checked now, written when sent).
  *
  * @throws {MissingFixFieldError} when a required value is absent.
  * @throws {InvalidFixFieldError} when a value has the wrong kind or is not allowed.
  */
 export function buildMessage(spec: MessageSpec, values: Values): FixOutboundMessage {
-  // Check eagerly (errors surface at the call, not inside the session).
-  writeFields(nullWriter, spec.fields, values, [])
-  return {
-    msgType: spec.msgType,
-    writeBody: (w) => writeFields(w, spec.fields, values, []),
-  }
-}
-
-const nullWriter: FixFieldWriter = {
-  str: () => nullWriter,
-  int: () => nullWriter,
-  char: () => nullWriter,
-  bool: () => nullWriter,
-  timestamp: () => nullWriter,
-  bytes: () => nullWriter,
-  raw: () => nullWriter,
+  const c = compile(spec.fields)
+  checkFields(c, values, [])
+  return { msgType: spec.msgType, writeBody: (w) => writeFields(w, c, values) }
 }
 
 let structureValidator: FixValidator | undefined
 
+/** Reads the value of field `index` as `spec` says. */
+function readValue(
+  view: FixMessageView,
+  index: number,
+  spec: FieldSpec,
+  allowed: ReadonlySet<string> | undefined,
+  path: Path,
+): unknown {
+  switch (spec.kind) {
+    case 'int': {
+      const n = view.intAt(index)
+      if (Number.isNaN(n))
+        invalid(path, spec.key, 'int', `is not an integer: "${view.valueAt(index)}".`)
+      return n
+    }
+    case 'bool': {
+      if (view.valueLengthAt(index) === 1) {
+        const b = view.bytes[view.table[index * 3 + 1]!]
+        if (b === 89) return true
+        if (b === 78) return false
+      }
+      return invalid(path, spec.key, 'bool', `is not Y or N: "${view.valueAt(index)}".`)
+    }
+    case 'timestamp': {
+      const ms = parseUtcTimestampBytes(
+        view.bytes,
+        view.table[index * 3 + 1]!,
+        view.table[index * 3 + 2]!,
+      )
+      if (Number.isNaN(ms))
+        invalid(path, spec.key, 'timestamp', `is not a UTCTimestamp: "${view.valueAt(index)}".`)
+      return ms
+    }
+    case 'decimal': {
+      const text = view.valueAt(index)
+      if (!DECIMAL.test(text)) invalid(path, spec.key, 'decimal', `is not a decimal: "${text}".`)
+      return text
+    }
+    default: {
+      const text = view.valueAt(index)
+      if (spec.kind === 'char' && text.length !== 1)
+        invalid(path, spec.key, 'char', `is not one character: "${text}".`)
+      if (allowed && !allowed.has(text)) {
+        invalid(path, spec.key, 'enum', `must be one of ${[...allowed].join(', ')}, got "${text}".`)
+      }
+      return text
+    }
+  }
+}
+
+/** Reads the fields of `indices` (one level) into an object. */
 function readLevel(
   view: FixMessageView,
-  level: FixLevel,
-  specs: readonly (FieldSpec | GroupSpec)[],
-  path: readonly (string | number)[],
+  indices: ArrayLike<number>,
+  from: number,
+  to: number,
+  level: FixLevel | undefined,
+  c: Compiled,
+  path: Path,
 ): Values {
   const out: Values = {}
-  for (const spec of specs) {
-    const tag = isGroup(spec) ? spec.countTag : spec.tag
-    const index = level.indices.find((i) => view.tagAt(i) === tag)
-    const here = (): (string | number)[] => [...path, spec.key]
-    if (index === undefined) {
-      if (spec.required) {
-        throw new MissingFixFieldError(`is required (tag ${tag}).`, {
-          code: 'FIX_MISSING_FIELD',
-          path: here(),
-          rule: 'required',
-        })
-      }
-      continue
-    }
+  const t = view.table
+  const specs = c.specs
+  for (let k = from; k < to; k++) {
+    const index = indices[k]!
+    const tag = t[index * 3]!
+    const i = tag >= 0 && tag < 1024 ? c.byTag[tag]! : -1
+    if (i < 0) continue
+    const spec = specs[i]!
+    if (out[spec.key] !== undefined) continue
     if (isGroup(spec)) {
-      const node = level.groups?.get(index)
-      out[spec.key] = (node?.entries ?? []).map((entry, i) =>
-        readLevel(view, entry, spec.fields, [...here(), i]),
+      const node = level?.groups?.get(index)
+      const inner = c.groups[i]!
+      out[spec.key] = (node?.entries ?? []).map((entry, n) =>
+        readLevel(view, entry.indices, 0, entry.indices.length, entry, inner, [
+          ...path,
+          spec.key,
+          n,
+        ]),
       )
-      continue
-    }
-    const text = view.valueAt(index)
-    switch (spec.kind) {
-      case 'int': {
-        const n = view.intAt(index)
-        if (Number.isNaN(n)) invalid(here(), 'int', `is not an integer: "${text}".`)
-        out[spec.key] = n
-        break
-      }
-      case 'bool':
-        if (text !== 'Y' && text !== 'N') invalid(here(), 'bool', `is not Y or N: "${text}".`)
-        out[spec.key] = text === 'Y'
-        break
-      case 'timestamp': {
-        const ms = parseUtcTimestampBytes(
-          view.bytes,
-          view.table[index * 3 + 1]!,
-          view.table[index * 3 + 2]!,
-        )
-        if (Number.isNaN(ms)) invalid(here(), 'timestamp', `is not a UTCTimestamp: "${text}".`)
-        out[spec.key] = ms
-        break
-      }
-      case 'decimal':
-        if (!DECIMAL.test(text)) invalid(here(), 'decimal', `is not a decimal: "${text}".`)
-        out[spec.key] = text
-        break
-      default:
-        if (spec.kind === 'char' && text.length !== 1)
-          invalid(here(), 'char', `is not one character: "${text}".`)
-        if (spec.values && !spec.values.includes(text)) {
-          invalid(here(), 'enum', `must be one of ${spec.values.join(', ')}, got "${text}".`)
-        }
-        out[spec.key] = text
-    }
+    } else out[spec.key] = readValue(view, index, spec, c.values[i], path)
+  }
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!
+    if (spec.required && out[spec.key] === undefined)
+      missing(path, spec.key, isGroup(spec) ? spec.countTag : spec.tag)
   }
   return out
 }
 
 /**
- * Reads a typed message from a view (structure and groups from the FIX 4.4 dictionary).
+ * Reads a typed message from a view (groups found with the FIX 4.4 dictionary).
  *
  * @throws {InvalidFixFieldError} when the MsgType differs or a value is malformed.
  * @throws {MissingFixFieldError} when a required field is absent.
@@ -210,12 +274,28 @@ function readLevel(
 export function readMessage(spec: MessageSpec, view: FixMessageView): Values {
   if (view.msgType !== spec.msgType) {
     invalid(
-      ['MsgType'],
+      [],
+      'MsgType',
       'msg_type',
       `is "${view.msgType}", expected ${spec.name} (${spec.msgType}).`,
     )
   }
+  const c = compile(spec.fields)
+  if (!c.hasGroups) {
+    // No groups: one pass over the body fields in wire order (header fields are never in specs).
+    return readLevel(view, identityIndices(view.count), 3, view.count - 1, undefined, c, [])
+  }
   structureValidator ??= new FixValidator({ dictionary: getFix44Dictionary() })
   const structure = structureValidator.structure(view)
-  return readLevel(view, structure.body, spec.fields, [])
+  const body = structure.body
+  return readLevel(view, body.indices, 0, body.indices.length, body, c, [])
+}
+
+let identityCache = new Int32Array(0)
+function identityIndices(count: number): Int32Array {
+  if (identityCache.length < count) {
+    identityCache = new Int32Array(Math.max(count, 64) * 2)
+    for (let i = 0; i < identityCache.length; i++) identityCache[i] = i
+  }
+  return identityCache
 }
