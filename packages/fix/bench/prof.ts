@@ -1,5 +1,6 @@
 import { decodeFixMessage, FixParser, FixValidator } from '../src/index.js'
 import { executionReportBytes } from './messages.js'
+
 const bytes = executionReportBytes()
 const parser = new FixParser()
 const validator = new FixValidator()

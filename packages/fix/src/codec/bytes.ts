@@ -20,7 +20,12 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
     case 3:
       return String.fromCharCode(bytes[start]!, bytes[start + 1]!, bytes[start + 2]!)
     case 4:
-      return String.fromCharCode(bytes[start]!, bytes[start + 1]!, bytes[start + 2]!, bytes[start + 3]!)
+      return String.fromCharCode(
+        bytes[start]!,
+        bytes[start + 1]!,
+        bytes[start + 2]!,
+        bytes[start + 3]!,
+      )
   }
   return latin1Slice.call(bytes, start, end)
 }

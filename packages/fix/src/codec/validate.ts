@@ -373,7 +373,8 @@ function checkEnum(
 ): boolean {
   const s = view.table[index * 3 + 1]!
   const e = view.table[index * 3 + 2]!
-  if (field.byteEnums && e - s === 1 && !field.multiple) return field.byteEnums[view.bytes[s]!] === 1
+  if (field.byteEnums && e - s === 1 && !field.multiple)
+    return field.byteEnums[view.bytes[s]!] === 1
   const value = latin1(view.bytes, s, e)
   if (!field.multiple) return field.enums!.has(value)
   for (const part of value.split(' ')) if (!field.enums!.has(part)) return false

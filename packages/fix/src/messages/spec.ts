@@ -170,7 +170,22 @@ function writeFields(w: FixFieldWriter, c: Compiled, values: Values): void {
 export function buildMessage(spec: MessageSpec, values: Values): FixOutboundMessage {
   const c = compile(spec.fields)
   checkFields(c, values, [])
-  return { msgType: spec.msgType, writeBody: (w) => writeFields(w, c, values) }
+  return new TypedOutbound(spec.msgType, c, values)
+}
+
+/** An outbound message from checked typed values (a class: no closure per message). */
+class TypedOutbound implements FixOutboundMessage {
+  readonly msgType: string
+  private readonly compiled: Compiled
+  private readonly values: Values
+  constructor(msgType: string, compiled: Compiled, values: Values) {
+    this.msgType = msgType
+    this.compiled = compiled
+    this.values = values
+  }
+  writeBody(w: FixFieldWriter): void {
+    writeFields(w, this.compiled, this.values)
+  }
 }
 
 let structureValidator: FixValidator | undefined

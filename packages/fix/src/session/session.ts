@@ -94,6 +94,7 @@ const REVERSE_ROUTE: readonly (readonly [number, number])[] = [
 ]
 
 type HeaderField = readonly [number, string | number]
+const NO_OPTIONS = {}
 
 /**
  * One FIX session with QuickFIX's rules: logon and logout handshakes, heartbeats and
@@ -259,28 +260,34 @@ export class FixSession implements FixSessionHandle {
 
   // ---------------------------------------------------------------- output
 
-  private output(bytes: Uint8Array): void {
+  /** Queues bytes for the transport; returns the queued copy (never written to again). */
+  private output(bytes: Uint8Array): Uint8Array {
     if (this.resending) {
-      this.held.push(copyBytes(bytes))
-      return
+      const copy = copyBytes(bytes)
+      this.held.push(copy)
+      return copy
     }
-    this.append(bytes)
+    return this.append(bytes)
   }
 
-  private append(bytes: Uint8Array): void {
+  private append(bytes: Uint8Array): Uint8Array {
     if (!this.out || this.outLength + bytes.length > this.out.length) {
       const size = Math.max(16_384, (this.outLength + bytes.length) * 2)
       const next = Buffer.allocUnsafe(size)
       if (this.out && this.outLength > 0) next.set(this.out.subarray(0, this.outLength))
       this.out = next
     }
-    this.out.set(bytes, this.outLength)
+    const at = this.outLength
+    this.out.set(bytes, at)
     this.outLength += bytes.length
     if (!this.flushScheduled) {
       this.flushScheduled = true
-      queueMicrotask(() => this.flush())
+      queueMicrotask(this.flushTask)
     }
+    return this.out.subarray(at, at + bytes.length)
   }
+
+  private readonly flushTask = () => this.flush()
 
   /** Makes stored messages durable, then writes pending output. */
   flush(): void {
@@ -300,7 +307,7 @@ export class FixSession implements FixSessionHandle {
    */
   private sendRaw(
     msgType: string,
-    writeBody: ((w: FixFieldWriter) => void) | undefined,
+    writeBody: ((w: FixFieldWriter) => void) | FixOutboundMessage | undefined,
     options: {
       extraHeader?: readonly HeaderField[] | undefined
       seqNum?: number
@@ -338,27 +345,31 @@ export class FixSession implements FixSessionHandle {
         else enc.str(tag, value)
       }
     }
-    writeBody?.(enc)
+    if (typeof writeBody === 'function') writeBody(enc)
+    else writeBody?.writeBody(enc)
     const bytes = enc.finish()
     const admin = ADMIN_TYPES.has(msgType)
+    const send = this.transport !== undefined && (admin || this.isLoggedOn)
+    // Output buffers are fresh for every flush and never written again once filled, so the
+    // store may keep the copy made for the output instead of making another.
+    const written = send ? this.output(bytes) : undefined
     if (options.seqNum === undefined) {
-      this.store.put(seq, bytes)
+      if (written) this.store.put(seq, written, true)
+      else this.store.put(seq, bytes)
       this.store.setNextSenderSeqNum(seq + 1)
     }
-    if (this.transport && (admin || this.isLoggedOn)) {
-      this.output(bytes)
-      this.lastSentTime = now
-    } else if (!this.transport) {
-      this.store.flush()
-    }
+    if (send) this.lastSentTime = now
+    else if (!this.transport) this.store.flush()
     return seq
   }
 
   /** Sends an application message (see {@link FixSessionHandle.send}). */
   send(message: FixOutboundMessage): number {
-    return this.sendRaw(message.msgType, (w) => message.writeBody(w), {
-      extraHeader: message.header,
-    })
+    return this.sendRaw(
+      message.msgType,
+      message,
+      message.header ? { extraHeader: message.header } : NO_OPTIONS,
+    )
   }
 
   /** Starts a logout. */
@@ -522,12 +533,11 @@ export class FixSession implements FixSessionHandle {
     }
     const msgType = view.msgType
     // The CompIDs must at least be present (QuickFIX's FIELD_THROW_IF_NOT_FOUND).
-    for (const tag of [49, 56]) {
-      if (view.indexOf(tag) < 0) {
-        this.generateReject(view, SessionRejectReason.requiredTagMissing, tag)
-        if (msgType === 'A') this.disconnect('required field missing from logon')
-        return
-      }
+    const missingCompId = view.indexOf(49) < 0 ? 49 : view.indexOf(56) < 0 ? 56 : 0
+    if (missingCompId !== 0) {
+      this.generateReject(view, SessionRejectReason.requiredTagMissing, missingCompId)
+      if (msgType === 'A') this.disconnect('required field missing from logon')
+      return
     }
     if (view.beginString !== this.id.beginString) {
       if (msgType === '5') this.nextLogout(view)
