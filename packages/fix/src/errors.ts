@@ -20,7 +20,7 @@ export type FixErrorCode = (typeof FixErrorCode)[keyof typeof FixErrorCode]
 const packageVersion = `@strongroom/fix@${version}`
 
 /** Options of the input errors below (`path` names the field, `rule` the broken rule). */
-type FixInputErrorOptions<code extends string> = {
+export type FixInputErrorOptions<code extends string> = {
   code: code
   path: readonly (string | number)[]
   rule: string

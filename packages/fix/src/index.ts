@@ -49,6 +49,7 @@ export {
 } from './dictionary/dictionary.js'
 export {
   FixErrorCode,
+  type FixInputErrorOptions,
   FixStoreCorruptError,
   FixStoreIoError,
   GarbledFixMessageError,
