@@ -16,7 +16,7 @@ describe('FixEncoder', () => {
       .finish()
     const text = show(bytes)
     expect(text).toBe(
-      '8=FIX.4.4|9=51|35=0|34=2|49=ISLD|52=20240102-03:04:05.006|56=TW44|10=' + text.slice(-4),
+      `8=FIX.4.4|9=51|35=0|34=2|49=ISLD|52=20240102-03:04:05.006|56=TW44|10=${text.slice(-4)}`,
     )
     let sum = 0
     for (const b of bytes.subarray(0, bytes.length - 7)) sum += b
