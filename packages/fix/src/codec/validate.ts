@@ -1,6 +1,7 @@
 import {
   FieldFormat,
   type FixDictionary,
+  type FixFieldDef,
   type FixGroupDef,
   type FixLayout,
   type FixMessageDef,
@@ -65,7 +66,6 @@ export class FixValidator {
   private readonly checkOrder: boolean
   private readonly checkValues: boolean
   private readonly checkUserDefined: boolean
-  private sortScratch = new Int32Array(256)
   private outOfOrderTag = 0
   private groupOrderTag = 0
 
@@ -186,7 +186,12 @@ export class FixValidator {
     return undefined
   }
 
-  /** Checks every field of a level in ascending tag order (QuickFIX iterates its sorted field map). */
+  /**
+   * Checks every field of a level. QuickFIX iterates its field map in ascending tag order and
+   * reports the first failure; the same answer comes without sorting by checking the fields in
+   * wire order and keeping the failure with the lowest tag (the first one found for equal tags,
+   * which is what a stable sort would reach first).
+   */
   private iterate(
     view: FixMessageView,
     level: FixLevel,
@@ -196,75 +201,105 @@ export class FixValidator {
     const t = view.table
     const indices = level.indices
     const count = indices.length
-    if (this.sortScratch.length < count) this.sortScratch = new Int32Array(count * 2)
-    const order = this.sortScratch
-    for (let k = 0; k < count; k++) order[k] = indices[k]!
-    // Stable insertion sort by tag; the header keeps 8, 9, 35 first.
-    const start = headerOrTrailer && layout === this.dictionary.header ? 3 : 0
-    for (let a = start + 1; a < count; a++) {
-      const x = order[a]!
-      const tx = t[x * 3]!
-      let b = a - 1
-      while (b >= start && t[order[b]! * 3]! > tx) {
-        order[b + 1] = order[b]!
-        b--
-      }
-      order[b + 1] = x
-    }
-    let lastTag = Number.NaN
     const fields = this.dictionary.fieldByTag
     const maxTag = fields.length
     const membership = layout.table
     const groups = level.groups
+    const seen = stamps
+    const stamp = nextGeneration()
+    let large: Set<number> | undefined
+    let bestTag = Number.POSITIVE_INFINITY
+    let bestReason = -1
     for (let k = 0; k < count; k++) {
-      const index = order[k]!
+      const index = indices[k]!
       const tag = t[index * 3]!
-      if (tag === lastTag) return err(SessionRejectReason.tagAppearsMoreThanOnce, tag)
-      lastTag = tag
-      const valueStart = t[index * 3 + 1]!
-      const valueEnd = t[index * 3 + 2]!
-      if (valueEnd === valueStart && this.checkValues) {
-        return err(SessionRejectReason.tagSpecifiedWithoutValue, tag)
+      if (tag >= bestTag) {
+        // Only a lower tag can change the answer; still note the tag as seen.
+        if (tag >= 0 && tag < 1024) seen[tag] = stamp
+        continue
       }
-      const field = tag >= 0 && tag < maxTag ? fields[tag] : this.dictionary.field(tag)
-      if (field) {
-        if (field.format !== FieldFormat.any && !checkFormat(view, index, field.format)) {
-          return err(SessionRejectReason.incorrectDataFormat, tag)
-        }
-        if (field.enums !== undefined) {
-          const ok =
-            field.byteEnums !== undefined && valueEnd - valueStart === 1 && !field.multiple
-              ? field.byteEnums[view.bytes[valueStart]!] === 1
-              : checkEnum(view, index, field)
-          if (!ok) return err(SessionRejectReason.valueIsIncorrect, tag)
-        }
+      let reason = -1
+      if (tag >= 0 && tag < 1024) {
+        if (seen[tag] === stamp) reason = SessionRejectReason.tagAppearsMoreThanOnce
+        seen[tag] = stamp
       } else {
-        if (tag >= 5000 && !this.checkUserDefined) continue
-        return err(SessionRejectReason.invalidTagNumber, tag)
+        large ??= new Set()
+        if (large.has(tag)) reason = SessionRejectReason.tagAppearsMoreThanOnce
+        large.add(tag)
       }
-      if (!headerOrTrailer) {
-        if (tag >= 5000 && !this.checkUserDefined) continue
-        if (tag < 1024 ? membership[tag] !== 1 : !layout.has(tag)) {
-          return err(SessionRejectReason.tagNotDefinedForMessageType, tag)
-        }
-        if (groups !== undefined) {
-          const node = groups.get(index)
-          if (node && view.intAt(index) !== node.entries.length) {
-            return err(SessionRejectReason.incorrectNumInGroupCount, tag)
-          }
-        }
+      if (reason < 0)
+        reason = this.checkField(
+          view,
+          index,
+          tag,
+          fields,
+          maxTag,
+          membership,
+          layout,
+          groups,
+          headerOrTrailer,
+        )
+      if (reason >= 0) {
+        bestTag = tag
+        bestReason = reason
       }
     }
+    if (bestReason >= 0) return err(bestReason as SessionRejectReason, bestTag)
     if (groups) {
       for (const node of groups.values()) {
         for (const entry of node.entries) {
-          // Recursion reuses the scratch array: the loop above is done with it.
           const failure = this.iterate(view, entry, node.def, false)
           if (failure) return failure
         }
       }
     }
     return undefined
+  }
+
+  /** The checks of one field in QuickFIX's order; -1 when it passes. */
+  private checkField(
+    view: FixMessageView,
+    index: number,
+    tag: number,
+    fields: readonly (FixFieldDef | undefined)[],
+    maxTag: number,
+    membership: Uint8Array,
+    layout: FixLayout,
+    groups: Map<number, FixGroupNode> | undefined,
+    headerOrTrailer: boolean,
+  ): number {
+    const t = view.table
+    const valueStart = t[index * 3 + 1]!
+    const valueEnd = t[index * 3 + 2]!
+    if (valueEnd === valueStart && this.checkValues)
+      return SessionRejectReason.tagSpecifiedWithoutValue
+    const field = tag >= 0 && tag < maxTag ? fields[tag] : this.dictionary.field(tag)
+    if (field) {
+      if (field.format !== FieldFormat.any && !checkFormat(view, index, field.format)) {
+        return SessionRejectReason.incorrectDataFormat
+      }
+      if (field.enums !== undefined) {
+        const ok =
+          field.byteEnums !== undefined && valueEnd - valueStart === 1 && !field.multiple
+            ? field.byteEnums[view.bytes[valueStart]!] === 1
+            : checkEnum(view, index, field)
+        if (!ok) return SessionRejectReason.valueIsIncorrect
+      }
+    } else {
+      if (tag >= 5000 && !this.checkUserDefined) return -1
+      return SessionRejectReason.invalidTagNumber
+    }
+    if (headerOrTrailer) return -1
+    if (tag >= 5000 && !this.checkUserDefined) return -1
+    if (tag < 1024 ? membership[tag] !== 1 : !layout.has(tag)) {
+      return SessionRejectReason.tagNotDefinedForMessageType
+    }
+    if (groups !== undefined) {
+      const node = groups.get(index)
+      if (node && view.intAt(index) !== node.entries.length)
+        return SessionRejectReason.incorrectNumInGroupCount
+    }
+    return -1
   }
 }
 
@@ -273,12 +308,37 @@ function hasTag(view: FixMessageView, level: FixLevel, tag: number): boolean {
   return false
 }
 
+/** Per-tag marks (tags below 1024) for membership checks; a new generation clears them all. */
+const stamps = new Uint32Array(1024)
+let generation = 0
+
+function nextGeneration(): number {
+  generation = (generation + 1) >>> 0
+  if (generation === 0) {
+    stamps.fill(0)
+    generation = 1
+  }
+  return generation
+}
+
 function firstMissing(
   view: FixMessageView,
   level: FixLevel,
   layout: FixLayout,
 ): number | undefined {
-  for (const tag of layout.required) if (!hasTag(view, level, tag)) return tag
+  const required = layout.required
+  if (required.length === 0) return undefined
+  const stamp = nextGeneration()
+  const t = view.table
+  const indices = level.indices
+  for (let k = 0; k < indices.length; k++) {
+    const tag = t[indices[k]! * 3]!
+    if (tag >= 0 && tag < 1024) stamps[tag] = stamp
+  }
+  for (let k = 0; k < required.length; k++) {
+    const tag = required[k]!
+    if (tag < 1024 ? stamps[tag] !== stamp : !hasTag(view, level, tag)) return tag
+  }
   return undefined
 }
 
