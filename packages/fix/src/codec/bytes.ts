@@ -9,22 +9,83 @@ const latin1Slice = (
 
 /** Decodes bytes `[start, end)` as Latin-1 (one character per byte, so every byte round-trips). */
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
-  // Very short values (most FIX enums and flags): cheaper by hand than the native call.
+  // Short values (most FIX fields): an explicit String.fromCharCode call is about twice as fast
+  // as the native slice, whose call overhead dominates below a dozen bytes.
+  const b = bytes
+  const s = start
+  const f = String.fromCharCode
   switch (end - start) {
     case 0:
       return ''
     case 1:
-      return String.fromCharCode(bytes[start]!)
+      return f(b[s]!)
     case 2:
-      return String.fromCharCode(bytes[start]!, bytes[start + 1]!)
+      return f(b[s]!, b[s + 1]!)
     case 3:
-      return String.fromCharCode(bytes[start]!, bytes[start + 1]!, bytes[start + 2]!)
+      return f(b[s]!, b[s + 1]!, b[s + 2]!)
     case 4:
-      return String.fromCharCode(
-        bytes[start]!,
-        bytes[start + 1]!,
-        bytes[start + 2]!,
-        bytes[start + 3]!,
+      return f(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!)
+    case 5:
+      return f(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!)
+    case 6:
+      return f(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!)
+    case 7:
+      return f(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!)
+    case 8:
+      return f(b[s]!, b[s + 1]!, b[s + 2]!, b[s + 3]!, b[s + 4]!, b[s + 5]!, b[s + 6]!, b[s + 7]!)
+    case 9:
+      return f(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+      )
+    case 10:
+      return f(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+      )
+    case 11:
+      return f(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+      )
+    case 12:
+      return f(
+        b[s]!,
+        b[s + 1]!,
+        b[s + 2]!,
+        b[s + 3]!,
+        b[s + 4]!,
+        b[s + 5]!,
+        b[s + 6]!,
+        b[s + 7]!,
+        b[s + 8]!,
+        b[s + 9]!,
+        b[s + 10]!,
+        b[s + 11]!,
       )
   }
   return latin1Slice.call(bytes, start, end)

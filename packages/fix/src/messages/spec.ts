@@ -39,7 +39,24 @@ type Path = readonly (string | number)[]
 
 const isGroup = (spec: FieldSpec | GroupSpec): spec is GroupSpec => 'countTag' in spec
 
-const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/
+/** `-?(digits[.digits?] | .digits)`: a FIX decimal (what the DoubleConvertor accepts, no exponent). */
+function isDecimal(text: string): boolean {
+  let i = text.charCodeAt(0) === 45 ? 1 : 0
+  let digits = 0
+  let c = text.charCodeAt(i)
+  while (c >= 48 && c <= 57) {
+    digits++
+    c = text.charCodeAt(++i)
+  }
+  if (c === 46) {
+    c = text.charCodeAt(++i)
+    while (c >= 48 && c <= 57) {
+      digits++
+      c = text.charCodeAt(++i)
+    }
+  }
+  return digits > 0 && i === text.length
+}
 
 /** A spec prepared for the hot path: allowed values as sets, tag → position table. */
 type Compiled = {
@@ -114,7 +131,7 @@ function checkFields(c: Compiled, values: Values, path: Path): void {
         }
         break
       case 'decimal':
-        if (typeof value !== 'string' || !DECIMAL.test(value))
+        if (typeof value !== 'string' || !isDecimal(value))
           invalid(path, spec.key, 'decimal', 'must be a decimal string.')
         break
       default: {
@@ -225,7 +242,7 @@ function readValue(
     }
     case 'decimal': {
       const text = view.valueAt(index)
-      if (!DECIMAL.test(text)) invalid(path, spec.key, 'decimal', `is not a decimal: "${text}".`)
+      if (!isDecimal(text)) invalid(path, spec.key, 'decimal', `is not a decimal: "${text}".`)
       return text
     }
     default: {
