@@ -1,6 +1,7 @@
 // Acceptor and initiator over real TCP and TLS sockets on loopback.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { createTempDir } from '@strongroom/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -315,6 +316,20 @@ describe('FIX session over TCP', () => {
     await until(() => c.events.some((e) => e.type === 'disconnected'))
     expect(c.initiator.session.isLoggedOn).toBe(false)
     await c.initiator.stop()
+    await acceptor.close()
+  })
+
+  it('closes a connection that sends no Logon in time', async () => {
+    const { acceptor, port } = await venue({ logonTimeoutMs: 200 })
+    const socket = connect({ host: '127.0.0.1', port })
+    const closed = await new Promise<number>((resolve) => {
+      const t0 = Date.now()
+      socket.on('close', () => resolve(Date.now() - t0))
+      socket.on('error', () => {})
+      socket.write('8=FIX.4.4\x01') // a start, never finished
+    })
+    expect(closed).toBeGreaterThanOrEqual(150)
+    expect(closed).toBeLessThan(5_000)
     await acceptor.close()
   })
 })

@@ -45,6 +45,8 @@ export type CreateFixAcceptorParameters = {
   framing?: FixFramerOptions
   /** Timer resolution for heartbeats and timeouts, ms (default 250). */
   timerIntervalMs?: number
+  /** A connection that has not sent a valid Logon within this many ms is closed (default 10 000). */
+  logonTimeoutMs?: number
 }
 
 /** A running acceptor. */
@@ -178,10 +180,17 @@ export function createFixAcceptor(parameters: CreateFixAcceptorParameters): FixA
           })
           if (decision instanceof Promise) {
             state = 'authenticating'
-            decision.then(proceed, (error: unknown) => {
-              logger.error('fix logon authentication failed', { error: String(error) })
-              close('authentication error')
-            })
+            connection.pause() // backpressure: nothing more is read until the hook answers
+            decision.then(
+              (d) => {
+                connection.resume()
+                proceed(d)
+              },
+              (error: unknown) => {
+                logger.error('fix logon authentication failed', { error: String(error) })
+                close('authentication error')
+              },
+            )
           } else proceed(decision)
         },
         garbled() {
@@ -195,6 +204,10 @@ export function createFixAcceptor(parameters: CreateFixAcceptorParameters): FixA
       parameters.framing,
     )
     connections.add(connection)
+    const logonTimer = setTimeout(() => {
+      if (state === 'logon' || state === 'authenticating') close('no Logon in time')
+    }, parameters.logonTimeoutMs ?? 10_000)
+    logonTimer.unref()
     function close(reason: string) {
       logger.info('fix acceptor refused a connection', { reason, remote: socket.remoteAddress })
       state = 'closed'

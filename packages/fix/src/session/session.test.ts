@@ -7,14 +7,17 @@ import { FixFramer } from '../codec/framer.js'
 import { FixMessageView } from '../codec/messageView.js'
 import { formatUtcTimestamp } from '../codec/timestamp.js'
 import { tokenizeFixMessage } from '../codec/tokenize.js'
-import { buildNewOrderSingle } from '../messages/orders.js'
+import { buildNewOrderSingle, readNewOrderSingle } from '../messages/orders.js'
 import { createMemoryStore } from '../store/messageStore.js'
 import { FixSession, type FixSessionConfig } from './session.js'
-import type { FixSessionEvent } from './types.js'
+import type { FixApplicationResult, FixInboundMessage, FixSessionEvent } from './types.js'
 
 const START = Date.UTC(2026, 0, 5, 12, 0, 0)
 
-function setup(config: Partial<FixSessionConfig> = {}) {
+function setup(
+  config: Partial<FixSessionConfig> = {},
+  onMessage?: (m: FixInboundMessage) => FixApplicationResult,
+) {
   const clock = createManualClock(START)
   const events: FixSessionEvent[] = []
   const delivered: string[] = []
@@ -27,7 +30,7 @@ function setup(config: Partial<FixSessionConfig> = {}) {
         onEvent: (e) => events.push(e),
         onMessage: (m) => {
           delivered.push(`${m.msgType}:${m.view.get(11)}:${m.possDup ? 'Y' : 'N'}`)
-          return undefined
+          return onMessage?.(m)
         },
       },
     },
@@ -203,5 +206,22 @@ describe('FixSession rules (manual clock)', () => {
     s.send('A', 1, '98=0|108=30|141=Y|')
     expect(s.out()).toEqual(['35=A|34=1|98=0|108=30', '35=A|34=1|98=0|108=30|141=Y'])
     expect([s.session.nextSenderSeqNum, s.session.nextTargetSeqNum]).toEqual([2, 2])
+  })
+
+  it('an application that throws gets a BusinessMessageReject, and the sequence moves on', () => {
+    const s = setup({}, (m) => {
+      if (m.view.get(11) === 'boom') throw new Error('database down')
+      readNewOrderSingle(m.view)
+      return undefined
+    })
+    s.send('A', 1, '98=0|108=30|')
+    s.out()
+    s.send('D', 2, '11=A|21=1|40=1|54=1|60=20260105-12:00:00|') // no Symbol, no OrderQty
+    s.send('D', 3, '11=boom|21=1|38=1|40=1|54=1|55=X|60=20260105-12:00:00|')
+    expect(s.out()).toEqual([
+      '35=j|34=2|45=2|58=symbol: is required (tag 55).|372=D|380=5',
+      '35=j|34=3|45=3|58=Application not available|372=D|380=4',
+    ])
+    expect(s.session.nextTargetSeqNum).toBe(4)
   })
 })

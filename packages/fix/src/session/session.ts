@@ -1,4 +1,10 @@
-import { type Clock, createSystemClock, type Logger, noopLogger } from '@strongroom/core'
+import {
+  type Clock,
+  createSystemClock,
+  InputError,
+  type Logger,
+  noopLogger,
+} from '@strongroom/core'
 import { copyBytes } from '../codec/bytes.js'
 import { FixEncoder, type FixFieldWriter } from '../codec/encoder.js'
 import { FixMessageView } from '../codec/messageView.js'
@@ -12,10 +18,12 @@ import { parseUtcTimestampBytes } from '../codec/timestamp.js'
 import { tokenizeFixMessage } from '../codec/tokenize.js'
 import { FixValidator, type FixValidatorOptions } from '../codec/validate.js'
 import type { FixDictionary } from '../dictionary/dictionary.js'
+import { MissingFixFieldError } from '../errors.js'
 import type { FixMessageStore } from '../store/messageStore.js'
 import { type CompiledSchedule, compileSchedule, type FixSessionSchedule } from './schedule.js'
 import {
   type FixApplication,
+  type FixApplicationResult,
   type FixInboundMessage,
   type FixOutboundMessage,
   type FixSessionEvent,
@@ -79,6 +87,19 @@ export type FixSessionDeps = {
   application?: FixApplication | undefined
   clock?: Clock | undefined
   logger?: Logger | undefined
+}
+
+/** The BusinessMessageReject for an application that threw while handling a message. */
+function businessRejectFor(error: unknown): { reason: BusinessRejectReason; text: string } {
+  if (error instanceof MissingFixFieldError) {
+    return {
+      reason: BusinessRejectReason.conditionallyRequiredFieldMissing,
+      text: error.shortMessage,
+    }
+  }
+  if (error instanceof InputError)
+    return { reason: BusinessRejectReason.other, text: error.shortMessage }
+  return { reason: BusinessRejectReason.applicationNotAvailable, text: 'Application not available' }
 }
 
 const ADMIN_TYPES = new Set(['0', '1', '2', '3', '4', '5', 'A'])
@@ -183,7 +204,16 @@ export class FixSession implements FixSessionHandle {
 
   private emit(event: FixSessionEvent): void {
     this.logger.debug(`fix ${this.key} ${event.type}`, event)
-    this.application.onEvent?.(event, this)
+    this.callback(() => this.application.onEvent?.(event, this))
+  }
+
+  /** Runs an application callback; its errors are logged, never thrown into the session. */
+  private callback(fn: () => void): void {
+    try {
+      fn()
+    } catch (error) {
+      this.logger.error(`fix ${this.key}: application callback failed`, { error: String(error) })
+    }
   }
 
   /** True when `now` is inside the schedule (always, without one). */
@@ -245,7 +275,7 @@ export class FixSession implements FixSessionHandle {
     if (this.config.resetOnDisconnect) this.store.reset(this.clock.now())
     this.store.flush()
     this.emit({ type: 'disconnected', reason })
-    if (wasLoggedOn) this.application.onLogout?.(this)
+    if (wasLoggedOn) this.callback(() => this.application.onLogout?.(this))
   }
 
   /** Flushes what is pending and closes the connection. */
@@ -594,9 +624,18 @@ export class FixSession implements FixSessionHandle {
       possDup: view.isByte(43, 89),
       possResend: view.isByte(97, 89),
     }
-    const result = handler
-      ? handler.call(this.application, message, this)
-      : ({ businessReject: { reason: BusinessRejectReason.unsupportedMessageType } } as const)
+    let result: FixApplicationResult
+    try {
+      result = handler
+        ? handler.call(this.application, message, this)
+        : { businessReject: { reason: BusinessRejectReason.unsupportedMessageType } }
+    } catch (error) {
+      // The message was received in sequence: answer it rather than stall the session.
+      result = { businessReject: businessRejectFor(error) }
+      if (!(error instanceof InputError)) {
+        this.logger.error(`fix ${this.key}: application error`, { error: String(error), msgType })
+      }
+    }
     if (result && 'businessReject' in result) {
       const r = result.businessReject
       this.generateBusinessReject(view, r.reason, r.text, r.refId)
@@ -773,7 +812,7 @@ export class FixSession implements FixSessionHandle {
     }
     if (this.isLoggedOn) {
       this.emit({ type: 'logon' })
-      this.application.onLogon?.(this)
+      this.callback(() => this.application.onLogon?.(this))
     }
   }
 
