@@ -116,6 +116,8 @@ const REVERSE_ROUTE: readonly (readonly [number, number])[] = [
 
 type HeaderField = readonly [number, string | number]
 const NO_OPTIONS = {}
+/** Output is written as soon as this many bytes are pending (else at the end of the turn). */
+const FLUSH_AT = 65_536
 
 /**
  * One FIX session with QuickFIX's rules: logon and logout handshakes, heartbeats and
@@ -302,19 +304,28 @@ export class FixSession implements FixSessionHandle {
 
   private append(bytes: Uint8Array): Uint8Array {
     if (!this.out || this.outLength + bytes.length > this.out.length) {
-      const size = Math.max(16_384, (this.outLength + bytes.length) * 2)
+      const size = Math.max(FLUSH_AT + 16_384, (this.outLength + bytes.length) * 2)
       const next = Buffer.allocUnsafe(size)
       if (this.out && this.outLength > 0) next.set(this.out.subarray(0, this.outLength))
       this.out = next
     }
     const at = this.outLength
-    this.out.set(bytes, at)
+    const out = this.out
+    out.set(bytes, at)
     this.outLength += bytes.length
     if (!this.flushScheduled) {
       this.flushScheduled = true
       queueMicrotask(this.flushTask)
     }
-    return this.out.subarray(at, at + bytes.length)
+    return out.subarray(at, at + bytes.length)
+  }
+
+  /**
+   * Writes a large pending batch now (after the store has it), so that the counterparty works
+   * on it while we go on: flushing only at the end of a big read makes the two sides take turns.
+   */
+  private flushIfLarge(): void {
+    if (this.outLength >= FLUSH_AT) this.flush()
   }
 
   private readonly flushTask = () => this.flush()
@@ -388,8 +399,10 @@ export class FixSession implements FixSessionHandle {
       else this.store.put(seq, bytes)
       this.store.setNextSenderSeqNum(seq + 1)
     }
-    if (send) this.lastSentTime = now
-    else if (!this.transport) this.store.flush()
+    if (send) {
+      this.lastSentTime = now
+      this.flushIfLarge()
+    } else if (!this.transport) this.store.flush()
     return seq
   }
 
@@ -959,6 +972,7 @@ export class FixSession implements FixSessionHandle {
     if (from >= 0 && to > from) enc.raw(stored.bytes.subarray(from, to))
     this.output(enc.finish())
     this.lastSentTime = now
+    this.flushIfLarge()
   }
 
   // ---------------------------------------------------------------- timers
