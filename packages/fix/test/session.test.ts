@@ -332,4 +332,14 @@ describe('FIX session over TCP', () => {
     expect(closed).toBeLessThan(5_000)
     await acceptor.close()
   })
+
+  it('requires an explicit bind address and unique sessions', () => {
+    expect(() => createFixAcceptor({ host: '', port: 0 })).toThrowError(
+      expect.objectContaining({ code: 'FIX_INVALID_CONFIG', path: ['host'], rule: 'required' }),
+    )
+    const config = { senderCompId: 'VENUE', targetCompId: 'CLIENT', store: createMemoryStore() }
+    expect(() =>
+      createFixAcceptor({ host: '127.0.0.1', port: 0, sessions: [config, config] }),
+    ).toThrowError(expect.objectContaining({ code: 'FIX_INVALID_CONFIG', rule: 'unique' }))
+  })
 })
