@@ -177,7 +177,8 @@ export {
   compileSchedule,
   type FixSessionSchedule,
 } from './session/schedule.js'
-export { FixSession, type FixSessionConfig, type FixSessionDeps } from './session/session.js'
+export { FixSession } from './session/session.js'
+export type { FixSessionConfig, FixSessionDeps } from './session/sessionConfig.js'
 export {
   type FixApplication,
   type FixApplicationResult,

@@ -9,7 +9,8 @@ import { formatUtcTimestamp } from '../codec/timestamp.js'
 import { tokenizeFixMessage } from '../codec/tokenize.js'
 import { buildNewOrderSingle, readNewOrderSingle } from '../messages/orders.js'
 import { createMemoryStore } from '../store/messageStore.js'
-import { FixSession, type FixSessionConfig } from './session.js'
+import { FixSession } from './session.js'
+import type { FixSessionConfig } from './sessionConfig.js'
 import type { FixApplicationResult, FixInboundMessage, FixSessionEvent } from './types.js'
 
 const START = Date.UTC(2026, 0, 5, 12, 0, 0)
