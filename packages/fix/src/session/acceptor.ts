@@ -158,7 +158,7 @@ export function createFixAcceptor(parameters: CreateFixAcceptorParameters): FixA
               garbled: () => {},
               close: (reason) => {
                 connections.delete(connection)
-                session.detached(reason)
+                session.detached(reason, connection)
               },
             })
             session.attach(connection)

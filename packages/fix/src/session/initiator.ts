@@ -79,7 +79,7 @@ export function createFixInitiator(parameters: CreateFixInitiatorParameters): Fi
         garbled: () => {},
         close: (reason) => {
           if (connection === conn) connection = undefined
-          session.detached(reason)
+          session.detached(reason, conn)
           closedWaiter?.()
           if (running) {
             // Not unref'd: a started initiator keeps the process alive until stop().

@@ -191,9 +191,12 @@ export class FixSession implements FixSessionHandle {
     }
   }
 
-  /** The transport closed (by either side). */
-  detached(reason: string): void {
-    if (!this.transport) return
+  /**
+   * The transport closed (by either side). With `transport` given, only that transport: a late
+   * close event of an old connection never detaches a newer one.
+   */
+  detached(reason: string, transport?: FixTransport): void {
+    if (!this.transport || (transport !== undefined && transport !== this.transport)) return
     const wasLoggedOn = this.isLoggedOn
     this.transport = undefined
     this.out = undefined
