@@ -563,14 +563,22 @@ export class FixSession implements FixSessionHandle {
     }
     if (!this.verify(view, true, true)) return
     const handler = this.application.onMessage
-    const message: FixInboundMessage = {
-      view,
-      structure,
-      msgType,
-      seqNum: view.intAt(view.indexOf(34)),
-      possDup: view.isByte(43, 89),
-      possResend: view.isByte(97, 89),
+    // MsgSeqNum, PossDupFlag and PossResend are header fields: look among those only.
+    let seqNum = Number.NaN
+    let possDup = false
+    let possResend = false
+    const t = view.table
+    for (const index of structure.header.indices) {
+      const tag = t[index * 3]!
+      if (tag === 34) seqNum = view.intAt(index)
+      else if (tag === 43 || tag === 97) {
+        const yes =
+          t[index * 3 + 2]! - t[index * 3 + 1]! === 1 && view.bytes[t[index * 3 + 1]!] === 89
+        if (tag === 43) possDup = yes
+        else possResend = yes
+      }
     }
+    const message: FixInboundMessage = { view, structure, msgType, seqNum, possDup, possResend }
     let result: FixApplicationResult
     try {
       result = handler
