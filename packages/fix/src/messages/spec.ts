@@ -65,6 +65,8 @@ type Compiled = {
   readonly byTag: Int16Array
   readonly hasGroups: boolean
   readonly groups: readonly (Compiled | undefined)[]
+  /** Scratch: view index of each spec's field in the level being read (-1: absent). */
+  readonly found: Int32Array
 }
 
 const compiled = new WeakMap<object, Compiled>()
@@ -83,6 +85,7 @@ function compile(specs: readonly (FieldSpec | GroupSpec)[]): Compiled {
     byTag,
     hasGroups: specs.some(isGroup),
     groups: specs.map((s) => (isGroup(s) ? compile(s.fields) : undefined)),
+    found: new Int32Array(specs.length),
   }
   compiled.set(specs, result)
   return result
@@ -267,32 +270,42 @@ function readLevel(
   c: Compiled,
   path: Path,
 ): Values {
-  const out: Values = {}
   const t = view.table
   const specs = c.specs
+  const found = c.found
+  found.fill(-1)
+  // First pass: where each field is (the first occurrence counts).
   for (let k = from; k < to; k++) {
     const index = indices[k]!
     const tag = t[index * 3]!
     const i = tag >= 0 && tag < 1024 ? c.byTag[tag]! : -1
-    if (i < 0) continue
-    const spec = specs[i]!
-    if (out[spec.key] !== undefined) continue
-    if (isGroup(spec)) {
-      const node = level?.groups?.get(index)
-      const inner = c.groups[i]!
-      out[spec.key] = (node?.entries ?? []).map((entry, n) =>
-        readLevel(view, entry.indices, 0, entry.indices.length, entry, inner, [
-          ...path,
-          spec.key,
-          n,
-        ]),
-      )
-    } else out[spec.key] = readValue(view, index, spec, c.values[i], path)
+    if (i >= 0 && found[i] === -1) found[i] = index
   }
+  // Second pass, in spec order (the same property order every time): read the values.
+  const out: Values = {}
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!
-    if (spec.required && out[spec.key] === undefined)
-      missing(path, spec.key, isGroup(spec) ? spec.countTag : spec.tag)
+    const index = found[i]!
+    if (index < 0) {
+      if (spec.required) missing(path, spec.key, isGroup(spec) ? spec.countTag : spec.tag)
+      continue
+    }
+    if (isGroup(spec)) {
+      const entries = level?.groups?.get(index)?.entries ?? []
+      const inner = c.groups[i]!
+      const values: Values[] = []
+      for (let n = 0; n < entries.length; n++) {
+        const entry = entries[n]!
+        values.push(
+          readLevel(view, entry.indices, 0, entry.indices.length, entry, inner, [
+            ...path,
+            spec.key,
+            n,
+          ]),
+        )
+      }
+      out[spec.key] = values
+    } else out[spec.key] = readValue(view, index, spec, c.values[i], path)
   }
   return out
 }
