@@ -104,11 +104,17 @@ function missing(path: Path, key: string, tag: number): never {
 }
 
 /** Checks values against the spec; throws naming the first bad field. */
-function checkFields(c: Compiled, values: Values, path: Path): void {
+/**
+ * Checks values against the spec and returns them in spec order (groups as arrays of such
+ * arrays): a snapshot, so later changes to the caller's object do not alter the message.
+ */
+function checkFields(c: Compiled, values: Values, path: Path): unknown[] {
   const specs = c.specs
+  const out: unknown[] = new Array(specs.length)
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!
     const value = values[spec.key]
+    out[i] = value
     if (value === undefined) {
       if (spec.required) missing(path, spec.key, isGroup(spec) ? spec.countTag : spec.tag)
       continue
@@ -116,8 +122,11 @@ function checkFields(c: Compiled, values: Values, path: Path): void {
     if (isGroup(spec)) {
       if (!Array.isArray(value)) invalid(path, spec.key, 'group', 'must be an array of entries.')
       const inner = c.groups[i]!
-      for (let k = 0; k < value.length; k++)
-        checkFields(inner, value[k] as Values, [...path, spec.key, k])
+      const entries: unknown[][] = []
+      for (let k = 0; k < value.length; k++) {
+        entries.push(checkFields(inner, value[k] as Values, [...path, spec.key, k]))
+      }
+      out[i] = entries
       continue
     }
     switch (spec.kind) {
@@ -149,17 +158,18 @@ function checkFields(c: Compiled, values: Values, path: Path): void {
       }
     }
   }
+  return out
 }
 
 /** Writes checked values. */
-function writeFields(w: FixFieldWriter, c: Compiled, values: Values): void {
+function writeFields(w: FixFieldWriter, c: Compiled, values: readonly unknown[]): void {
   const specs = c.specs
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!
-    const value = values[spec.key]
+    const value = values[i]
     if (value === undefined) continue
     if (isGroup(spec)) {
-      const entries = value as Values[]
+      const entries = value as unknown[][]
       w.int(spec.countTag, entries.length)
       const inner = c.groups[i]!
       for (let k = 0; k < entries.length; k++) writeFields(w, inner, entries[k]!)
@@ -189,16 +199,15 @@ function writeFields(w: FixFieldWriter, c: Compiled, values: Values): void {
  */
 export function buildMessage(spec: MessageSpec, values: Values): FixOutboundMessage {
   const c = compile(spec.fields)
-  checkFields(c, values, [])
-  return new TypedOutbound(spec.msgType, c, values)
+  return new TypedOutbound(spec.msgType, c, checkFields(c, values, []))
 }
 
 /** An outbound message from checked typed values (a class: no closure per message). */
 class TypedOutbound implements FixOutboundMessage {
   readonly msgType: string
   private readonly compiled: Compiled
-  private readonly values: Values
-  constructor(msgType: string, compiled: Compiled, values: Values) {
+  private readonly values: readonly unknown[]
+  constructor(msgType: string, compiled: Compiled, values: readonly unknown[]) {
     this.msgType = msgType
     this.compiled = compiled
     this.values = values
