@@ -35,6 +35,7 @@ import {
 
 const ADMIN_TYPES = new Set(['0', '1', '2', '3', '4', '5', 'A'])
 /** Header tags the session writes itself; stored header fields besides these are kept on resend. */
+const isDigits = (text: string) => /^\d{1,10}$/.test(text)
 const SESSION_HEADER_TAGS = new Set([8, 9, 35, 34, 43, 49, 52, 56, 122, 10])
 const REVERSE_ROUTE: readonly (readonly [number, number])[] = [
   [115, 128],
@@ -310,7 +311,8 @@ export class FixSession implements FixSessionHandle {
       ]
       if (options.possDup) fields.push([43, 'Y'])
       if (options.origSendingTime) fields.push([122, now])
-      if (extra) for (const f of extra) fields.push(f)
+      // The session writes its own header fields; an application's copies of them are ignored.
+      if (extra) for (const f of extra) if (!SESSION_HEADER_TAGS.has(f[0])) fields.push(f)
       fields.sort((a, b) => a[0] - b[0])
       for (const [tag, value] of fields) {
         if (tag === 52 || tag === 122) {
@@ -440,7 +442,7 @@ export class FixSession implements FixSessionHandle {
     this.sendRaw(
       '3',
       (w) => {
-        if (seqText !== '') w.str(45, seqText)
+        if (isDigits(seqText)) w.str(45, seqText)
         w.str(58, text)
         if (withTag) w.int(371, tag)
         if (msgType !== '') w.str(372, msgType)
@@ -460,7 +462,7 @@ export class FixSession implements FixSessionHandle {
     const seqText = view.get(34) ?? ''
     this.store.setNextTargetSeqNum(this.store.nextTargetSeqNum + 1)
     this.sendRaw('j', (w) => {
-      w.str(45, seqText)
+      if (isDigits(seqText)) w.str(45, seqText)
       w.str(58, text ?? businessRejectText[reason])
       w.str(372, msgType)
       w.str(379, refId)
