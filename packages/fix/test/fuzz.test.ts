@@ -9,10 +9,12 @@ import { FixFramer } from '../src/codec/framer.js'
 import { FixMessageView } from '../src/codec/messageView.js'
 import { formatUtcTimestamp } from '../src/codec/timestamp.js'
 import { tokenizeFixMessage } from '../src/codec/tokenize.js'
+import { FixValidator } from '../src/codec/validate.js'
 import { FixSession } from '../src/session/session.js'
 import { createMemoryStore } from '../src/store/messageStore.js'
 import { createEchoApplication } from './support/echoApplication.js'
 
+const validator = new FixValidator()
 const MAX_BODY = 16_384
 const MAX_TRAILER = 4_096
 const START = Date.UTC(2026, 0, 5, 12, 0, 0)
