@@ -7,6 +7,7 @@ import { type FixLevel, FixValidator, type FixValidatorOptions } from './validat
 
 const GARBLED_TEXT: Record<FixGarbledReason, string> = {
   begin_string_not_first: 'BeginString (8) must be the first field',
+  begin_string_mismatch: 'BeginString (8) is not the expected version',
   body_length_not_second: 'BodyLength (9) must be the second field',
   msg_type_not_third: 'MsgType (35) must be the third field',
   field_syntax: 'a field is not tag=value',
@@ -20,6 +21,7 @@ const GARBLED_TEXT: Record<FixGarbledReason, string> = {
 
 const GARBLED_TAG: Partial<Record<FixGarbledReason, number>> = {
   begin_string_not_first: 8,
+  begin_string_mismatch: 8,
   body_length_not_second: 9,
   msg_type_not_third: 35,
   body_length_mismatch: 9,

@@ -91,4 +91,16 @@ describe('tokenizeFixMessage', () => {
     expect(kept.msgType).toBe('D')
     expect(parser.parse(frame('35=0|', { checksum: '999' }))).toBe('checksum_mismatch')
   })
+
+  it('checks the BeginString value when asked', () => {
+    const bytes = frame('35=0|34=2|49=A|52=20240101-00:00:00|56=B|', { beginString: 'FIX.4.2' })
+    const view = new FixMessageView()
+    expect(tokenizeFixMessage(bytes, 0, bytes.length, view)).toBeUndefined()
+    expect(tokenizeFixMessage(bytes, 0, bytes.length, view, { beginString: 'FIX.4.4' })).toBe(
+      'begin_string_mismatch',
+    )
+    expect(
+      tokenizeFixMessage(bytes, 0, bytes.length, view, { beginString: 'FIX.4.2' }),
+    ).toBeUndefined()
+  })
 })

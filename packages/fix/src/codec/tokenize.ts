@@ -4,6 +4,7 @@ import type { FixMessageView } from './messageView.js'
 /** Why a byte sequence is not a well-formed FIX message (it is garbled and must be dropped). */
 export type FixGarbledReason =
   | 'begin_string_not_first'
+  | 'begin_string_mismatch'
   | 'body_length_not_second'
   | 'msg_type_not_third'
   | 'field_syntax'
@@ -20,6 +21,12 @@ export type TokenizeOptions = {
   validateLengthAndChecksum?: boolean
   /** At most this many fields (default 4096): more is `too_many_fields`. */
   maxFields?: number
+  /**
+   * The BeginString the message must carry (e.g. `FIX.4.4`); another one is
+   * `begin_string_mismatch`. Unchecked by default (a session answers a wrong BeginString with a
+   * Logout rather than dropping the message).
+   */
+  beginString?: string
   /** DATA field → its LENGTH tag (default: the FIX 4.4 dictionary's pairs). */
   dataLengthTag?: (tag: number) => number | undefined
 }
@@ -144,6 +151,14 @@ export function tokenizeFixMessage(
     if (n < 3) {
       if (n === 0) {
         if (tag !== 8) return fail(view, n, 'begin_string_not_first')
+        const expected = options?.beginString
+        if (expected !== undefined) {
+          let same = valueEnd - valueStart === expected.length
+          for (let i = 0; same && i < expected.length; i++) {
+            if (bytes[valueStart + i] !== expected.charCodeAt(i)) same = false
+          }
+          if (!same) return fail(view, n, 'begin_string_mismatch')
+        }
       } else if (n === 1) {
         if (tag !== 9) return fail(view, n, 'body_length_not_second')
         bodyLength = parseDigits(bytes, valueStart, valueEnd)
