@@ -83,6 +83,8 @@ function harness() {
         expect(
           tokenizeFixMessage(out.frameBytes, out.frameStart, out.frameEnd, view),
         ).toBeUndefined()
+        // Whatever came in, what goes out is a valid FIX 4.4 message.
+        expect(validator.validate(view), view.toString()).toBeUndefined()
         views.push(view.clone())
       }
     }
