@@ -105,8 +105,9 @@ export function scanXml(xml: string, handler: XmlHandler): void {
       const close = xml.indexOf('>', i)
       if (close < 0) fail('unterminated end tag', i)
       const name = stripPrefix(xml.slice(i + 2, close).trim())
-      const open = stack.pop()
+      const open = stack[stack.length - 1]
       if (open !== name) fail(`end tag </${name}> does not match <${open ?? '(none)'}>`, i)
+      stack.pop()
       handler.close?.(name)
       i = close + 1
     } else {
