@@ -21,7 +21,7 @@ describe('transliteration', () => {
     expect(transliterate('Νικόλαος').latin).toBe('nikolaos')
     expect(transliterate('José Müller-Lüdenscheidt').latin).toBe('jose muller ludenscheidt')
     expect(transliterate("O'Brien Straße").latin).toBe('obrien strasse')
-    expect(transliterate('김정은').latin).toBe('kim chong un')
+    expect(transliterate('김정은').latin).toBe('kim jong un')
     expect(transliterate('محمد').script.abjad).toBe(true)
     expect(transliterate('习近平').script.untransliterated).toBe(true)
   })
@@ -53,7 +53,7 @@ describe('name screening', () => {
 
   it('the threshold decides; near misses stay below it', () => {
     expect(screen.screen({ name: 'Lazarus Holdings' })).toEqual([])
-    const low = screen.screen({ name: 'Lazarus Holdings', threshold: 0.8 })
+    const low = screen.screen({ name: 'Lazarus Holdings', threshold: 0.4 })
     expect(low[0]?.party.entityId).toBe('p3')
     expect(low[0]!.score).toBeLessThan(0.88)
     expect(low[0]!.explanation.tokens).toEqual([

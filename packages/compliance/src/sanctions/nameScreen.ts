@@ -229,13 +229,18 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     let best = scoreTokens(queryTokens, query.tokens, listedTokens, name.tokens)
     // Names written as one word on one side and two on the other (Abdulrahman / Abdul Rahman):
     // also try each adjacent pair joined, on either side.
+    // A joined pair only counts against a token of about its length (JW's prefix bonus would
+    // otherwise let `lazarusholdings` match `lazarus`).
+    const near = (length: number, tokens: readonly string[]) => tokens.some((t) => Math.abs(t.length - length) <= 2)
     for (let i = 0; i + 1 < queryTokens.length; i++) {
+      if (!near(queryTokens[i]!.length + queryTokens[i + 1]!.length, listedTokens)) continue
       const merged = mergeAt(queryTokens, i)
       const shown = mergeAt(query.tokens, i)
       const candidate = scoreTokens(merged, shown, listedTokens, name.tokens)
       if (candidate.score > best.score) best = candidate
     }
     for (let j = 0; j + 1 < listedTokens.length; j++) {
+      if (!near(listedTokens[j]!.length + listedTokens[j + 1]!.length, queryTokens)) continue
       const candidate = scoreTokens(queryTokens, query.tokens, mergeAt(listedTokens, j), mergeAt(name.tokens, j))
       if (candidate.score > best.score) best = candidate
     }

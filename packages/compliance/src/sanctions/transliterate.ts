@@ -51,10 +51,10 @@ const LATIN_EXTRA: Record<string, string> = {
   ĸ: 'k', ſ: 's', ʼ: '', ʻ: '', '’': '', "'": '', '`': '',
 }
 
-// Hangul in a simplified McCune-Reischauer (unaspirated initials k/t/p/ch, ŏ→o, ŭ→u): the
+// Hangul in a simplified McCune-Reischauer (unaspirated initials k/t/p, ㅈ as j, ŏ→o, ŭ→u): the
 // spelling sanctions lists use for Korean names (Kim Jong Un, Pak, Ri), rather than the Revised
 // Romanization (Gim Jeong-eun).
-const HANGUL_INITIAL = ['k', 'kk', 'n', 't', 'tt', 'r', 'm', 'p', 'pp', 's', 'ss', '', 'ch', 'jj', 'ch', 'k', 't', 'p', 'h']
+const HANGUL_INITIAL = ['k', 'kk', 'n', 't', 'tt', 'r', 'm', 'p', 'pp', 's', 'ss', '', 'j', 'jj', 'ch', 'k', 't', 'p', 'h']
 const HANGUL_VOWEL = ['a', 'ae', 'ya', 'yae', 'o', 'e', 'yo', 'ye', 'o', 'wa', 'wae', 'oe', 'yo', 'u', 'wo', 'we', 'wi', 'yu', 'u', 'ui', 'i']
 const HANGUL_FINAL = ['', 'k', 'k', 'k', 'n', 'n', 'n', 't', 'l', 'k', 'm', 'l', 'l', 'l', 'p', 'l', 'm', 'p', 'p', 't', 't', 'ng', 't', 't', 'k', 't', 'p', 't']
 
