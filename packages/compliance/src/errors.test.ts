@@ -15,7 +15,11 @@ describe('compliance errors', () => {
 
   it('input errors name the field and rule and keep every issue', () => {
     const error = inputErrorFromIssues('COMPLIANCE_INVALID_IVMS101', 'invalid IVMS101 payload', [
-      { code: 'valid_lei', path: ['originatingVASP', 'originatingVASP', 'legalPerson'], message: 'bad LEI' },
+      {
+        code: 'valid_lei',
+        path: ['originatingVASP', 'originatingVASP', 'legalPerson'],
+        message: 'bad LEI',
+      },
       { code: 'valid_country_code', path: ['beneficiary', 'x'], message: 'bad country' },
     ])
     expect(error).toBeInstanceOf(ComplianceInputError)

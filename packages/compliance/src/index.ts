@@ -86,7 +86,11 @@ export {
   type AddressRiskReport,
   createTestAddressRiskProvider,
 } from './sanctions/addressRisk.js'
-export { type AddressMatch, type AddressScreen, createAddressScreen } from './sanctions/addressScreen.js'
+export {
+  type AddressMatch,
+  type AddressScreen,
+  createAddressScreen,
+} from './sanctions/addressScreen.js'
 export { jaroWinkler } from './sanctions/jaroWinkler.js'
 export type { SanctionedAddress, SanctionedParty, SanctionsList } from './sanctions/listEntry.js'
 export {

@@ -4,7 +4,11 @@ import { compliance, fixture, fixtureJson } from './shared.js'
 
 const lines = (file: string) => fixture(file).trim().split('\n')
 /** Largest absolute difference between our predictions and the published ones. */
-function maxError(predict: (row: string) => number[], rows: string[], expected: number[][]): number {
+function maxError(
+  predict: (row: string) => number[],
+  rows: string[],
+  expected: number[][],
+): number {
   let max = 0
   rows.forEach((row, i) => {
     predict(row).forEach((p, k) => {
@@ -19,50 +23,84 @@ function maxError(predict: (row: string) => number[], rows: string[], expected: 
 // errors are ≤ 9.3e-8 (XGBoost) and 0 (LightGBM).
 const TOLERANCE = 1e-6
 
-describe.skipIf(!compliance.available)('gradient-boosted tree models against their published predictions', () => {
-  it('XGBoost dump (breast cancer, binary:logistic, 10 trees, 114 rows)', () => {
-    const model = parseXgboostModel(fixtureJson('gbdt/xgboost_dump_breast_cancer/breast_cancer_xgboost_dump.json'), { objective: 'binary:logistic' })
-    expect(model.numTrees).toBe(10)
-    const expected = lines('gbdt/xgboost_dump_breast_cancer/breast_cancer_xgboost_true_prediction.txt').map((l) => [Number(l)])
-    const rows = lines('gbdt/xgboost_dump_breast_cancer/breast_cancer_test.libsvm')
-    expect(rows).toHaveLength(114)
-    expect(maxError((r) => [...model.predict(parseLibsvmRow(r, 30).features)], rows, expected)).toBeLessThan(TOLERANCE)
-  })
-
-  it('XGBoost dump (iris, softmax over 3 classes, trees interleaved, base score 0.5)', () => {
-    const model = parseXgboostModel(fixtureJson('gbdt/xgboost_dump_iris/iris_xgboost_dump.json'), { objective: 'multi:softprob', numClass: 3 })
-    expect(model.numOutputs).toBe(3)
-    const expected = lines('gbdt/xgboost_dump_iris/iris_xgboost_true_prediction_proba.txt').map((l) => l.trim().split(/\s+/).map(Number))
-    const rows = lines('gbdt/xgboost_dump_iris/iris_test.libsvm')
-    expect(maxError((r) => [...model.predict(parseLibsvmRow(r, 4).features)], rows, expected)).toBeLessThan(TOLERANCE)
-    const classes = lines('gbdt/xgboost_dump_iris/iris_xgboost_true_prediction.txt').map(Number)
-    rows.forEach((r, i) => {
-      const p = model.predict(parseLibsvmRow(r, 4).features)
-      expect(p.indexOf(Math.max(...p))).toBe(classes[i])
+describe.skipIf(!compliance.available)(
+  'gradient-boosted tree models against their published predictions',
+  () => {
+    it('XGBoost dump (breast cancer, binary:logistic, 10 trees, 114 rows)', () => {
+      const model = parseXgboostModel(
+        fixtureJson('gbdt/xgboost_dump_breast_cancer/breast_cancer_xgboost_dump.json'),
+        { objective: 'binary:logistic' },
+      )
+      expect(model.numTrees).toBe(10)
+      const expected = lines(
+        'gbdt/xgboost_dump_breast_cancer/breast_cancer_xgboost_true_prediction.txt',
+      ).map((l) => [Number(l)])
+      const rows = lines('gbdt/xgboost_dump_breast_cancer/breast_cancer_test.libsvm')
+      expect(rows).toHaveLength(114)
+      expect(
+        maxError((r) => [...model.predict(parseLibsvmRow(r, 30).features)], rows, expected),
+      ).toBeLessThan(TOLERANCE)
     })
-  })
 
-  it('XGBoost native JSON (agaricus: base_score from the file, missing values follow default_left)', () => {
-    const model = parseXgboostModel(fixtureJson('gbdt/xgboost_native_json_agaricus/xgagaricus.json'))
-    expect([model.objective, model.numTrees, model.numFeatures <= 127]).toEqual(['binary:logistic', 3, true])
-    const expected = lines('gbdt/xgboost_native_json_agaricus/xgagaricus_true_predictions.txt').map((l) => [Number(l)])
-    const rows = lines('gbdt/xgboost_native_json_agaricus/agaricus_test.libsvm')
-    expect(rows).toHaveLength(1611)
-    // Sparse rows: absent features are missing (NaN), so most splits take the default branch.
-    expect(maxError((r) => [...model.predict(parseLibsvmRow(r, 127).features)], rows, expected)).toBeLessThan(TOLERANCE)
-    // The same row with its absent features set to 0 instead of missing predicts differently.
-    const row = parseLibsvmRow(rows[0]!, 127).features
-    const zeros = row.map((v) => (Number.isNaN(v) ? 0 : v))
-    expect(model.predict(zeros)[0]).not.toBeCloseTo(model.predict(row)[0]!, 3)
-  })
+    it('XGBoost dump (iris, softmax over 3 classes, trees interleaved, base score 0.5)', () => {
+      const model = parseXgboostModel(
+        fixtureJson('gbdt/xgboost_dump_iris/iris_xgboost_dump.json'),
+        { objective: 'multi:softprob', numClass: 3 },
+      )
+      expect(model.numOutputs).toBe(3)
+      const expected = lines('gbdt/xgboost_dump_iris/iris_xgboost_true_prediction_proba.txt').map(
+        (l) => l.trim().split(/\s+/).map(Number),
+      )
+      const rows = lines('gbdt/xgboost_dump_iris/iris_test.libsvm')
+      expect(
+        maxError((r) => [...model.predict(parseLibsvmRow(r, 4).features)], rows, expected),
+      ).toBeLessThan(TOLERANCE)
+      const classes = lines('gbdt/xgboost_dump_iris/iris_xgboost_true_prediction.txt').map(Number)
+      rows.forEach((r, i) => {
+        const p = model.predict(parseLibsvmRow(r, 4).features)
+        expect(p.indexOf(Math.max(...p))).toBe(classes[i])
+      })
+    })
 
-  it('LightGBM dump (dart, binary, 10 trees, 57 rows)', () => {
-    const model = parseLightgbmModel(fixtureJson('gbdt/lightgbm_json_breast_cancer/lg_dart_breast_cancer.json'), { objective: 'binary:logistic' })
-    const expected = lines('gbdt/lightgbm_json_breast_cancer/lg_dart_breast_cancer_true_predictions.txt').map((l) => [Number(l)])
-    const rows = lines('gbdt/lightgbm_json_breast_cancer/breast_cancer_test.tsv')
-    expect(maxError((r) => [...model.predict(r.split('\t').map(Number))], rows, expected)).toBeLessThan(TOLERANCE)
-  })
-})
+    it('XGBoost native JSON (agaricus: base_score from the file, missing values follow default_left)', () => {
+      const model = parseXgboostModel(
+        fixtureJson('gbdt/xgboost_native_json_agaricus/xgagaricus.json'),
+      )
+      expect([model.objective, model.numTrees, model.numFeatures <= 127]).toEqual([
+        'binary:logistic',
+        3,
+        true,
+      ])
+      const expected = lines(
+        'gbdt/xgboost_native_json_agaricus/xgagaricus_true_predictions.txt',
+      ).map((l) => [Number(l)])
+      const rows = lines('gbdt/xgboost_native_json_agaricus/agaricus_test.libsvm')
+      expect(rows).toHaveLength(1611)
+      // Sparse rows: absent features are missing (NaN), so most splits take the default branch.
+      expect(
+        maxError((r) => [...model.predict(parseLibsvmRow(r, 127).features)], rows, expected),
+      ).toBeLessThan(TOLERANCE)
+      // The same row with its absent features set to 0 instead of missing predicts differently.
+      const row = parseLibsvmRow(rows[0]!, 127).features
+      const zeros = row.map((v) => (Number.isNaN(v) ? 0 : v))
+      expect(model.predict(zeros)[0]).not.toBeCloseTo(model.predict(row)[0]!, 3)
+    })
+
+    it('LightGBM dump (dart, binary, 10 trees, 57 rows)', () => {
+      const model = parseLightgbmModel(
+        fixtureJson('gbdt/lightgbm_json_breast_cancer/lg_dart_breast_cancer.json'),
+        { objective: 'binary:logistic' },
+      )
+      const expected = lines(
+        'gbdt/lightgbm_json_breast_cancer/lg_dart_breast_cancer_true_predictions.txt',
+      ).map((l) => [Number(l)])
+      const rows = lines('gbdt/lightgbm_json_breast_cancer/breast_cancer_test.tsv')
+      expect(
+        maxError((r) => [...model.predict(r.split('\t').map(Number))], rows, expected),
+      ).toBeLessThan(TOLERANCE)
+    })
+  },
+)
 
 describe('tree semantics', () => {
   // One split on feature 0 at 0.1: float32(0.1) = 0.10000000149…, so x = 0.1000000001 (float64)
@@ -125,10 +163,14 @@ describe('tree semantics', () => {
     const none = parseLightgbmModel(node('None', false))
     expect([none.predict([Number.NaN])[0], none.predict([0.7])[0]]).toEqual([-1, 1])
     const zero = parseLightgbmModel(node('Zero', false))
-    expect([zero.predict([0])[0], zero.predict([Number.NaN])[0], zero.predict([0.2])[0]]).toEqual([1, 1, -1])
+    expect([zero.predict([0])[0], zero.predict([Number.NaN])[0], zero.predict([0.2])[0]]).toEqual([
+      1, 1, -1,
+    ])
     const nan = parseLightgbmModel(node('NaN', false))
     expect([nan.predict([Number.NaN])[0], nan.predict([0])[0]]).toEqual([1, -1])
-    expect(parseLightgbmModel({ ...node('None', true), objective: 'binary sigmoid:2' }).predict([0])[0]).toBeCloseTo(1 / (1 + Math.exp(2)), 12)
+    expect(
+      parseLightgbmModel({ ...node('None', true), objective: 'binary sigmoid:2' }).predict([0])[0],
+    ).toBeCloseTo(1 / (1 + Math.exp(2)), 12)
   })
 
   it('malformed or unsupported models are typed errors naming the element', () => {
@@ -138,14 +180,34 @@ describe('tree semantics', () => {
     err(() => parseXgboostModel([{ nodeid: 0, leaf: 1 }]), ['objective'], 'required')
     const broken = structuredClone(xgb)
     broken.learner.gradient_booster.model.trees[0]!.left_children = [5, -1, -1]
-    err(() => parseXgboostModel(broken), ['learner', 'gradient_booster', 'model', 'trees', 0], 'child_index')
+    err(
+      () => parseXgboostModel(broken),
+      ['learner', 'gradient_booster', 'model', 'trees', 0],
+      'child_index',
+    )
     const categorical = structuredClone(xgb)
     categorical.learner.gradient_booster.model.trees[0]!.split_type = [1, 0, 0]
-    err(() => parseXgboostModel(categorical), ['learner', 'gradient_booster', 'model', 'trees', 0, 'split_type'], 'categorical_split')
+    err(
+      () => parseXgboostModel(categorical),
+      ['learner', 'gradient_booster', 'model', 'trees', 0, 'split_type'],
+      'categorical_split',
+    )
     const objective = structuredClone(xgb)
     objective.learner.objective.name = 'rank:pairwise'
-    err(() => parseXgboostModel(objective), ['learner', 'objective', 'name'], 'unsupported_objective')
-    err(() => parseLightgbmModel({ tree_info: [{ tree_structure: { decision_type: '==', left_child: {}, right_child: {} } }], objective: 'binary' }), ['tree_info', 0, 'tree_structure', 'decision_type'], 'categorical_split')
+    err(
+      () => parseXgboostModel(objective),
+      ['learner', 'objective', 'name'],
+      'unsupported_objective',
+    )
+    err(
+      () =>
+        parseLightgbmModel({
+          tree_info: [{ tree_structure: { decision_type: '==', left_child: {}, right_child: {} } }],
+          objective: 'binary',
+        }),
+      ['tree_info', 0, 'tree_structure', 'decision_type'],
+      'categorical_split',
+    )
     err(() => parseLightgbmModel({ nope: 1 }), ['tree_info'], 'format')
   })
 })

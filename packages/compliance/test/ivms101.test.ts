@@ -20,8 +20,20 @@ const valid = (): Ivms101Payload => ({
     originatorPersons: [
       {
         naturalPerson: {
-          name: { nameIdentifier: [{ primaryIdentifier: 'Doe', secondaryIdentifier: 'Jane', nameIdentifierType: 'LEGL' }] },
-          geographicAddress: [{ addressType: 'HOME', streetName: 'Main Street', buildingNumber: '1', townName: 'Springfield', country: 'US' }],
+          name: {
+            nameIdentifier: [
+              { primaryIdentifier: 'Doe', secondaryIdentifier: 'Jane', nameIdentifierType: 'LEGL' },
+            ],
+          },
+          geographicAddress: [
+            {
+              addressType: 'HOME',
+              streetName: 'Main Street',
+              buildingNumber: '1',
+              townName: 'Springfield',
+              country: 'US',
+            },
+          ],
           dateAndPlaceOfBirth: { dateOfBirth: '1980-02-29', placeOfBirth: 'Boston' },
         },
       },
@@ -29,14 +41,27 @@ const valid = (): Ivms101Payload => ({
     accountNumber: ['acc-1'],
   },
   beneficiary: {
-    beneficiaryPersons: [{ naturalPerson: { name: { nameIdentifier: [{ primaryIdentifier: 'Roe', nameIdentifierType: 'LEGL' }] } } }],
+    beneficiaryPersons: [
+      {
+        naturalPerson: {
+          name: { nameIdentifier: [{ primaryIdentifier: 'Roe', nameIdentifierType: 'LEGL' }] },
+        },
+      },
+    ],
     accountNumber: ['bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq'],
   },
   originatingVASP: {
     originatingVASP: {
       legalPerson: {
-        name: { nameIdentifier: [{ legalPersonName: 'Example Exchange Ltd', legalPersonNameIdentifierType: 'LEGL' }] },
-        nationalIdentification: { nationalIdentifier: '5493001KJTIIGC8Y1R12', nationalIdentifierType: 'LEIX' },
+        name: {
+          nameIdentifier: [
+            { legalPersonName: 'Example Exchange Ltd', legalPersonNameIdentifierType: 'LEGL' },
+          ],
+        },
+        nationalIdentification: {
+          nationalIdentifier: '5493001KJTIIGC8Y1R12',
+          nationalIdentifierType: 'LEIX',
+        },
       },
     },
   },
@@ -45,7 +70,9 @@ const valid = (): Ivms101Payload => ({
 describe('IVMS101 validation', () => {
   it('accepts a complete payload, and it round-trips through protobuf', () => {
     expect(isValidLei('5493001KJTIIGC8Y1R12')).toBe(true)
-    expect(codes(valid(), { originator: true, beneficiary: true, originatingVasp: true })).toEqual([])
+    expect(codes(valid(), { originator: true, beneficiary: true, originatingVasp: true })).toEqual(
+      [],
+    )
     expect(parseIvms101(valid(), { asOf })).toEqual(valid())
     expect(decodeIvms101(encodeIvms101(valid()))).toEqual(valid())
   })
@@ -55,7 +82,9 @@ describe('IVMS101 validation', () => {
     const np = p.originator!.originatorPersons[0]!.naturalPerson!
     delete np.geographicAddress
     delete np.dateAndPlaceOfBirth
-    expect(codes(p)).toEqual(['originator_information_natural_person@originator.originatorPersons.0.naturalPerson'])
+    expect(codes(p)).toEqual([
+      'originator_information_natural_person@originator.originatorPersons.0.naturalPerson',
+    ])
     np.customerIdentification = 'cust-9'
     expect(codes(p)).toEqual([])
     // The beneficiary in `valid()` has only a name: C1 does not apply to it.
@@ -76,35 +105,60 @@ describe('IVMS101 validation', () => {
       'date_in_past@originator.originatorPersons.0.naturalPerson.dateAndPlaceOfBirth.dateOfBirth',
     ])
     np.dateAndPlaceOfBirth.dateOfBirth = '1999-02-30'
-    expect(codes(p)).toContain('date_format@originator.originatorPersons.0.naturalPerson.dateAndPlaceOfBirth.dateOfBirth')
+    expect(codes(p)).toContain(
+      'date_format@originator.originatorPersons.0.naturalPerson.dateAndPlaceOfBirth.dateOfBirth',
+    )
   })
 
   it('C4, C5, C7, C9, C10, C11 for legal persons', () => {
     const p = valid()
     p.originator!.originatorPersons = [
-      { legalPerson: { name: { nameIdentifier: [{ legalPersonName: 'Acme', legalPersonNameIdentifierType: 'TRAD' }] } } },
+      {
+        legalPerson: {
+          name: {
+            nameIdentifier: [{ legalPersonName: 'Acme', legalPersonNameIdentifierType: 'TRAD' }],
+          },
+        },
+      },
     ]
     expect(codes(p)).toEqual([
       'legal_name_present_legal_person@originator.originatorPersons.0.legalPerson.name.nameIdentifier',
       'originator_information_legal_person@originator.originatorPersons.0.legalPerson',
     ])
     const vasp = p.originatingVASP!.originatingVASP.legalPerson!
-    vasp.nationalIdentification = { nationalIdentifier: '123', nationalIdentifierType: 'CCPT', countryOfIssue: 'GB', registrationAuthority: 'GB-REG' }
+    vasp.nationalIdentification = {
+      nationalIdentifier: '123',
+      nationalIdentifierType: 'CCPT',
+      countryOfIssue: 'GB',
+      registrationAuthority: 'GB-REG',
+    }
     expect(codes(p).filter((c) => c.includes('originatingVASP'))).toEqual([
       'valid_national_identifier_legal_person@originatingVASP.originatingVASP.legalPerson.nationalIdentification.nationalIdentifierType',
       'complete_national_identifier_legal_person@originatingVASP.originatingVASP.legalPerson.nationalIdentification.countryOfIssue',
       'registration_authority@originatingVASP.originatingVASP.legalPerson.nationalIdentification.registrationAuthority',
     ])
-    vasp.nationalIdentification = { nationalIdentifier: '5493001KJTIIGC8Y1R13', nationalIdentifierType: 'LEIX' }
-    expect(codes(p)).toContain('valid_lei@originatingVASP.originatingVASP.legalPerson.nationalIdentification.nationalIdentifier')
+    vasp.nationalIdentification = {
+      nationalIdentifier: '5493001KJTIIGC8Y1R13',
+      nationalIdentifierType: 'LEIX',
+    }
+    expect(codes(p)).toContain(
+      'valid_lei@originatingVASP.originatingVASP.legalPerson.nationalIdentification.nationalIdentifier',
+    )
     vasp.nationalIdentification = { nationalIdentifier: '123', nationalIdentifierType: 'RAID' }
-    expect(codes(p)).toContain('complete_national_identifier_legal_person@originatingVASP.originatingVASP.legalPerson.nationalIdentification.registrationAuthority')
+    expect(codes(p)).toContain(
+      'complete_national_identifier_legal_person@originatingVASP.originatingVASP.legalPerson.nationalIdentification.registrationAuthority',
+    )
   })
 
   it('a person must be exactly one of natural and legal; C12 transfer-path sequence', () => {
     const p = valid()
     const legal = p.originatingVASP!.originatingVASP
-    p.transferPath = { transferPath: [{ intermediaryVASP: legal, sequence: 0 }, { intermediaryVASP: legal, sequence: 2 }] }
+    p.transferPath = {
+      transferPath: [
+        { intermediaryVASP: legal, sequence: 0 },
+        { intermediaryVASP: legal, sequence: 2 },
+      ],
+    }
     p.beneficiary!.beneficiaryPersons.push({})
     expect(codes(p)).toEqual([
       'one_person_type@beneficiary.beneficiaryPersons.1',
@@ -129,7 +183,12 @@ describe('IVMS101 validation', () => {
     const p = valid() as Record<string, unknown>
     expect(codes({ ...p, extra: 1 })).toEqual(['unrecognized_keys@'])
     const q = valid()
-    ;(q.originator!.originatorPersons[0]!.naturalPerson!.name.nameIdentifier[0] as Record<string, unknown>).nameIdentifierType = 'LEGAL'
+    ;(
+      q.originator!.originatorPersons[0]!.naturalPerson!.name.nameIdentifier[0] as Record<
+        string,
+        unknown
+      >
+    ).nameIdentifierType = 'LEGAL'
     q.beneficiary!.accountNumber = ['x'.repeat(101)]
     expect(codes(q)).toEqual([
       'invalid_value@originator.originatorPersons.0.naturalPerson.name.nameIdentifier.0.nameIdentifierType',
@@ -137,7 +196,19 @@ describe('IVMS101 validation', () => {
     ])
     expect(() => parseIvms101(q, { asOf })).toThrow(ComplianceInputError)
     expect(() => parseIvms101(q, { asOf })).toThrow(
-      expect.objectContaining({ code: 'COMPLIANCE_INVALID_IVMS101', path: ['originator', 'originatorPersons', 0, 'naturalPerson', 'name', 'nameIdentifier', 0, 'nameIdentifierType'] }),
+      expect.objectContaining({
+        code: 'COMPLIANCE_INVALID_IVMS101',
+        path: [
+          'originator',
+          'originatorPersons',
+          0,
+          'naturalPerson',
+          'name',
+          'nameIdentifier',
+          0,
+          'nameIdentifierType',
+        ],
+      }),
     )
     expect(codes('not an object')).toEqual(['invalid_type@'])
   })
@@ -148,7 +219,9 @@ describe.skipIf(!compliance.available)('IVMS101 fixtures', () => {
     expect(codes(fixtureJson('trisa/ivms101/identity_payload.json'))).toEqual([])
     const alt = codes(fixtureJson('trisa/ivms101/identity_payload_alt.json'))
     expect(alt).toContain('unrecognized_keys@originator.originatorPersons.0.naturalPerson.name')
-    expect(alt).toContain('unrecognized_keys@originator.originatorPersons.0.naturalPerson.nationalIdentification')
+    expect(alt).toContain(
+      'unrecognized_keys@originator.originatorPersons.0.naturalPerson.nationalIdentification',
+    )
   })
 
   it('single elements: natural and legal persons; a person holding both is refused', () => {
@@ -156,9 +229,13 @@ describe.skipIf(!compliance.available)('IVMS101 fixtures', () => {
     expect(codes({ originator: { originatorPersons: [{ naturalPerson: natural }] } })).toEqual([])
     const legal = fixtureJson('trisa/ivms101/legal_person.json')
     expect(codes({ beneficiary: { beneficiaryPersons: [{ legalPerson: legal }] } })).toEqual([])
-    expect(codes({ beneficiary: { beneficiaryPersons: [fixtureJson('trisa/ivms101/person_both_persons.json')] } })).toEqual([
-      'one_person_type@beneficiary.beneficiaryPersons.0',
-    ])
+    expect(
+      codes({
+        beneficiary: {
+          beneficiaryPersons: [fixtureJson('trisa/ivms101/person_both_persons.json')],
+        },
+      }),
+    ).toEqual(['one_person_type@beneficiary.beneficiaryPersons.0'])
   })
 
   it('the TRP inquiry: valid (C1 is for the originator only, so its name-only beneficiary passes)', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { createNameScreen, jaroWinkler, parseUnConsolidatedXml, transliterate } from '../src/index.js'
+import {
+  createNameScreen,
+  jaroWinkler,
+  parseUnConsolidatedXml,
+  transliterate,
+} from '../src/index.js'
 import { parseCsv } from '../src/util/csv.js'
 import { compliance, fixture } from './shared.js'
 
@@ -29,9 +34,27 @@ describe('transliteration', () => {
 
 describe('name screening', () => {
   const parties = [
-    { entityId: 'p1', type: 'individual', name: 'ABDUL RAHMAN YASIN', aliases: ['ABDULRAHMAN YASIN'], programs: ['SDGT'] },
-    { entityId: 'p2', type: 'individual', name: 'PUTIN, Vladimir Vladimirovich', aliases: [], programs: ['RUSSIA-EO14024'] },
-    { entityId: 'p3', type: 'entity', name: 'LAZARUS GROUP', aliases: ['HIDDEN COBRA'], programs: ['DPRK3'] },
+    {
+      entityId: 'p1',
+      type: 'individual',
+      name: 'ABDUL RAHMAN YASIN',
+      aliases: ['ABDULRAHMAN YASIN'],
+      programs: ['SDGT'],
+    },
+    {
+      entityId: 'p2',
+      type: 'individual',
+      name: 'PUTIN, Vladimir Vladimirovich',
+      aliases: [],
+      programs: ['RUSSIA-EO14024'],
+    },
+    {
+      entityId: 'p3',
+      type: 'entity',
+      name: 'LAZARUS GROUP',
+      aliases: ['HIDDEN COBRA'],
+      programs: ['DPRK3'],
+    },
   ]
   const screen = createNameScreen({ threshold: 0.88 })
   screen.load({ source: 'test', parties })
@@ -45,7 +68,10 @@ describe('name screening', () => {
     expect(reordered.party.entityId).toBe('p2')
     expect(reordered.explanation.unmatchedListedTokens).toEqual(['vladimirovich'])
     expect(reordered.explanation.penalty).toBeGreaterThan(0)
-    expect(reordered.score).toBeCloseTo(reordered.explanation.tokenScore - reordered.explanation.penalty, 10)
+    expect(reordered.score).toBeCloseTo(
+      reordered.explanation.tokenScore - reordered.explanation.penalty,
+      10,
+    )
     expect(screen.screen({ name: 'Владимир Путин' })[0]?.party.entityId).toBe('p2')
     expect(screen.screen({ name: 'Abdulrahman Yasin' })[0]?.score).toBe(1)
     expect(screen.screen({ name: 'Hidden Cobra' })[0]?.matchedName).toBe('HIDDEN COBRA')
@@ -78,7 +104,8 @@ describe('name screening', () => {
 
 describe.skipIf(!compliance.available)('name screening against the UN consolidated list', () => {
   const screen = createNameScreen({ threshold: 0.88 })
-  if (compliance.available) screen.load(parseUnConsolidatedXml(fixture('name_matching/un_consolidated_2026-02-27.xml')))
+  if (compliance.available)
+    screen.load(parseUnConsolidatedXml(fixture('name_matching/un_consolidated_2026-02-27.xml')))
   const rows = (file: string, limit = Number.POSITIVE_INFINITY) =>
     parseCsv(fixture(`name_matching/${file}`))
       .slice(1, limit + 1)
@@ -96,7 +123,10 @@ describe.skipIf(!compliance.available)('name screening against the UN consolidat
   })
 
   it('keeps false hits on 1,500 synthetic non-matching people under 2 %', () => {
-    for (const file of ['yente_negatives_global_head10000.csv', 'yente_negatives_us_head10000.csv']) {
+    for (const file of [
+      'yente_negatives_global_head10000.csv',
+      'yente_negatives_us_head10000.csv',
+    ]) {
       const names = rows(file, 1500)
       const hits = names.filter((name) => screen.screen({ name }).length > 0).length
       expect(hits / names.length).toBeLessThan(0.02)
@@ -113,11 +143,22 @@ describe.skipIf(!compliance.available)('name screening against the UN consolidat
       else supported.push([query!, expected!, Number(min)])
     }
     // Han, Kana and Thai need dictionaries: out of scope (listed so a change shows here).
-    expect(unsupported).toEqual(['金正恩', '李明', '习近平', '王伟', '山田太郎', '田中花子', 'สมชาย'])
+    expect(unsupported).toEqual([
+      '金正恩',
+      '李明',
+      '习近平',
+      '王伟',
+      '山田太郎',
+      '田中花子',
+      'สมชาย',
+    ])
     expect(supported).toHaveLength(15)
     for (const [query, expected, min] of supported) {
       const one = createNameScreen({ threshold: 0 })
-      one.load({ source: 'x', parties: [{ entityId: '1', type: 'individual', name: expected, aliases: [], programs: [] }] })
+      one.load({
+        source: 'x',
+        parties: [{ entityId: '1', type: 'individual', name: expected, aliases: [], programs: [] }],
+      })
       const score = one.screen({ name: query })[0]?.score ?? 0
       expect(score, `${query} vs ${expected}`).toBeGreaterThanOrEqual(min)
     }

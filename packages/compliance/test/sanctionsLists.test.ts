@@ -26,7 +26,10 @@ function extractedLists(): Map<string, string[]> {
   const dir = join(compliance.path, 'ofac_sanctioned_addresses')
   const out = new Map<string, string[]>()
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
-    out.set(file.replace(/^sanctioned_addresses_|\.json$/g, ''), fixtureJson<string[]>(`ofac_sanctioned_addresses/${file}`))
+    out.set(
+      file.replace(/^sanctioned_addresses_|\.json$/g, ''),
+      fixtureJson<string[]>(`ofac_sanctioned_addresses/${file}`),
+    )
   }
   return out
 }
@@ -41,9 +44,13 @@ describe.skipIf(!compliance.available)('OFAC SDN CSV (2021 snapshot)', () => {
     const yan = list.parties.find((p) => p.entityId === '25308')!
     expect(yan.name).toBe('YAN, Xiaobing')
     expect(yan.programs).toEqual(['SDNTK'])
-    expect(list.addresses.filter((a) => a.entityId === '25308').map((a) => a.address)).toContain('12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h')
+    expect(list.addresses.filter((a) => a.entityId === '25308').map((a) => a.address)).toContain(
+      '12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h',
+    )
     // Aliases from ALT.CSV
-    expect(list.parties.find((p) => p.entityId === '306')!.aliases).toContain('NATIONAL BANK OF CUBA')
+    expect(list.parties.find((p) => p.entityId === '306')!.aliases).toContain(
+      'NATIONAL BANK OF CUBA',
+    )
   })
 
   it('joins remarks that overflow into SDN_COMMENTS.CSV, even when split mid-word', () => {
@@ -61,7 +68,9 @@ describe.skipIf(!compliance.available)('OFAC SDN CSV (2021 snapshot)', () => {
     )
     // Without the comments file these are lost.
     const truncated = parseOfacSdnCsv({ sdn: fixture('ofac_sdn_csv_2021/sdn.csv') })
-    expect(truncated.addresses.filter((a) => a.entityId === '29703').map((a) => a.currency)).not.toContain('ETH')
+    expect(
+      truncated.addresses.filter((a) => a.entityId === '29703').map((a) => a.currency),
+    ).not.toContain('ETH')
     expect(truncated.addresses.length).toBeLessThan(list.addresses.length)
   })
 
@@ -70,7 +79,9 @@ describe.skipIf(!compliance.available)('OFAC SDN CSV (2021 snapshot)', () => {
     const screen = createAddressScreen()
     screen.load({
       source: 'extracted-2024',
-      addresses: [...lists].flatMap(([currency, addresses]) => addresses.map((address) => ({ address, currency, entityId: '?' }))),
+      addresses: [...lists].flatMap(([currency, addresses]) =>
+        addresses.map((address) => ({ address, currency, entityId: '?' })),
+      ),
     })
     const missing = csv2021()
       .addresses.filter((a) => !screen.isSanctioned(a.address))
@@ -99,14 +110,18 @@ describe.skipIf(!compliance.available)('sanctioned-address screen over the extra
     const screen = createAddressScreen()
     screen.load({
       source: 'ofac',
-      addresses: [...lists].flatMap(([currency, addresses]) => addresses.map((address) => ({ address, currency, entityId: 'x' }))),
+      addresses: [...lists].flatMap(([currency, addresses]) =>
+        addresses.map((address) => ({ address, currency, entityId: 'x' })),
+      ),
     })
     expect(screen.size).toBe(641)
     const multi = [...lists.values()].flat().filter((a, i, all) => all.indexOf(a) !== i)
     expect(new Set(multi).size).toBe(10)
     const evm = lists.get('ARB')![0]!
     const match = screen.lookup(evm.toUpperCase().replace('0X', '0x'))!
-    expect(match.listings.map((l) => l.currency).sort()).toEqual(expect.arrayContaining(['ARB', 'BSC', 'ETH']))
+    expect(match.listings.map((l) => l.currency).sort()).toEqual(
+      expect.arrayContaining(['ARB', 'BSC', 'ETH']),
+    )
     // USDT mixes EVM, Tron and Omni (base58) addresses; base58 is case-sensitive.
     const usdt = lists.get('USDT')!
     const tron = usdt.find((a) => a.startsWith('T'))!
@@ -126,11 +141,13 @@ describe('sanctions list updates', () => {
 
   it('replaces a source without a restart; a list that fails to parse leaves the previous one in force', () => {
     const screen = createAddressScreen()
-    const v1 = parseOfacSdnCsv({ sdn: sdnRow(1, 'ONE', 'Digital Currency Address - XBT 1BoatSLRHtKNngkdXEeobR76b53LETtpyT.') })
+    const v1 = parseOfacSdnCsv({
+      sdn: sdnRow(1, 'ONE', 'Digital Currency Address - XBT 1BoatSLRHtKNngkdXEeobR76b53LETtpyT.'),
+    })
     screen.load(v1)
     expect(screen.isSanctioned('1BoatSLRHtKNngkdXEeobR76b53LETtpyT')).toBe(true)
     const version = screen.version
-    const corrupt = `${sdnRow(2, 'TWO', 'Digital Currency Address - ETH 0x' + 'ab'.repeat(20))}3,"BROKEN ROW\r\n`
+    const corrupt = `${sdnRow(2, 'TWO', `Digital Currency Address - ETH 0x${'ab'.repeat(20)}`)}3,"BROKEN ROW\r\n`
     const attempt = () => screen.load(parseOfacSdnCsv({ sdn: corrupt }))
     expect(attempt).toThrow(ComplianceInputError)
     try {
@@ -142,7 +159,9 @@ describe('sanctions list updates', () => {
     }
     expect(screen.version).toBe(version)
     expect(screen.isSanctioned('1BoatSLRHtKNngkdXEeobR76b53LETtpyT')).toBe(true)
-    const v2 = parseOfacSdnCsv({ sdn: sdnRow(2, 'TWO', `Digital Currency Address - ETH 0x${'AB'.repeat(20)}`) })
+    const v2 = parseOfacSdnCsv({
+      sdn: sdnRow(2, 'TWO', `Digital Currency Address - ETH 0x${'AB'.repeat(20)}`),
+    })
     screen.load(v2)
     expect(screen.isSanctioned('1BoatSLRHtKNngkdXEeobR76b53LETtpyT')).toBe(false)
     expect(screen.isSanctioned(`0x${'ab'.repeat(20)}`)).toBe(true)
@@ -155,9 +174,9 @@ describe('sanctions list updates', () => {
     const badId = () => parseOfacSdnCsv({ sdn: sdnRow(1, 'A', '-0-').replace(/^1/, 'X1') })
     expect(badId).toThrow(expect.objectContaining({ path: ['sdn', 1, 'ent_num'], rule: 'ent_num' }))
     expect(() => parseOfacSdnCsv({ sdn: '' })).toThrow(expect.objectContaining({ rule: 'empty' }))
-    expect(() => parseOfacSdnCsv({ sdn: sdnRow(1, 'A', '-0-'), comments: '1,"x",extra\r\n' })).toThrow(
-      expect.objectContaining({ path: ['comments', 1], rule: 'column_count' }),
-    )
+    expect(() =>
+      parseOfacSdnCsv({ sdn: sdnRow(1, 'A', '-0-'), comments: '1,"x",extra\r\n' }),
+    ).toThrow(expect.objectContaining({ path: ['comments', 1], rule: 'column_count' }))
   })
 
   it('extracts addresses from remarks, with and without alt., ignoring a trailing full stop', () => {
@@ -228,8 +247,20 @@ describe('OFAC XML forms', () => {
     const list = parseOfacSdnXml(SDN_XML)
     expect(list.published).toBe('11/01/2026')
     expect(list.addresses).toEqual([
-      { address: '0xD90e2f925DA726b50C4Ed8D0Fb90Ad053324F31b', currency: 'ETH', entityId: '90001', name: 'EXAMPLE MIXER', programs: ['CYBER2', 'DPRK3'] },
-      { address: 'bc1qa5wkgaew2dkv56kfvj49j0av5nml45x9ek9hz6', currency: 'XBT', entityId: '90001', name: 'EXAMPLE MIXER', programs: ['CYBER2', 'DPRK3'] },
+      {
+        address: '0xD90e2f925DA726b50C4Ed8D0Fb90Ad053324F31b',
+        currency: 'ETH',
+        entityId: '90001',
+        name: 'EXAMPLE MIXER',
+        programs: ['CYBER2', 'DPRK3'],
+      },
+      {
+        address: 'bc1qa5wkgaew2dkv56kfvj49j0av5nml45x9ek9hz6',
+        currency: 'XBT',
+        entityId: '90001',
+        name: 'EXAMPLE MIXER',
+        programs: ['CYBER2', 'DPRK3'],
+      },
     ])
     expect(list.parties.map((p) => [p.entityId, p.type, p.name, p.aliases])).toEqual([
       ['90001', 'entity', 'EXAMPLE MIXER', ['EXAMPLE CASH']],
@@ -247,17 +278,31 @@ describe('OFAC XML forms', () => {
       ['XBT', '1FfmbHfnpaZjKFvyi1okTjJJusN455paPH', '90003', 'PETROV Ivan'],
       ['USDT', 'TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE', '90003', 'PETROV Ivan'],
     ])
-    expect(list.parties).toEqual([{ entityId: '90003', type: 'individual', name: 'PETROV Ivan', aliases: ['VANYA'], programs: [] }])
+    expect(list.parties).toEqual([
+      {
+        entityId: '90003',
+        type: 'individual',
+        name: 'PETROV Ivan',
+        aliases: ['VANYA'],
+        programs: [],
+      },
+    ])
   })
 
   it('malformed XML names the line, column and element path; another document kind is refused', () => {
     const broken = SDN_XML.replace('</programList>', '</programLst>')
     expect(() => parseOfacSdnXml(broken)).toThrow(
-      expect.objectContaining({ code: 'COMPLIANCE_LIST_PARSE_FAILED', rule: 'xml_syntax', path: ['sdn.xml', 'sdnList', 'sdnEntry', 'programList'] }),
+      expect.objectContaining({
+        code: 'COMPLIANCE_LIST_PARSE_FAILED',
+        rule: 'xml_syntax',
+        path: ['sdn.xml', 'sdnList', 'sdnEntry', 'programList'],
+      }),
     )
     expect(() => parseOfacSdnXml(broken)).toThrow(/line 6, column 67/)
     expect(() => parseOfacSdnXml(ADVANCED_XML)).toThrow(expect.objectContaining({ rule: 'format' }))
-    expect(() => parseOfacAdvancedXml('<sdnList/>')).toThrow(expect.objectContaining({ rule: 'format' }))
+    expect(() => parseOfacAdvancedXml('<sdnList/>')).toThrow(
+      expect.objectContaining({ rule: 'format' }),
+    )
     expect(() => parseOfacSdnXml('<sdnList><a></sdnList>')).toThrow(/does not match/)
     expect(() => parseOfacSdnXml('')).toThrow(/no root element/)
   })
@@ -265,16 +310,50 @@ describe('OFAC XML forms', () => {
 
 describe('OpenSanctions CryptoWallet entities', () => {
   const lines = [
-    { id: 'NK-holder', schema: 'Organization', properties: { name: ['Lazarus Group'], alias: ['Hidden Cobra'] }, datasets: ['us_ofac_sdn'] },
-    { id: 'wallet-1', schema: 'CryptoWallet', properties: { publicKey: ['0x098B716B8Aaf21512996dC57EB0615e2383E2f96'], currency: ['ETH'], holder: ['NK-holder'] }, datasets: ['us_ofac_sdn'] },
-    { id: 'wallet-2', schema: 'CryptoWallet', properties: { publicKey: ['bc1qchsgh3jmpxvxhjp2ztsugs3lz5ue7zmx8xm6p0'], currency: ['btc'], holder: [{ id: 'nested', schema: 'Person', properties: { name: ['Nested Holder'] } }] } },
+    {
+      id: 'NK-holder',
+      schema: 'Organization',
+      properties: { name: ['Lazarus Group'], alias: ['Hidden Cobra'] },
+      datasets: ['us_ofac_sdn'],
+    },
+    {
+      id: 'wallet-1',
+      schema: 'CryptoWallet',
+      properties: {
+        publicKey: ['0x098B716B8Aaf21512996dC57EB0615e2383E2f96'],
+        currency: ['ETH'],
+        holder: ['NK-holder'],
+      },
+      datasets: ['us_ofac_sdn'],
+    },
+    {
+      id: 'wallet-2',
+      schema: 'CryptoWallet',
+      properties: {
+        publicKey: ['bc1qchsgh3jmpxvxhjp2ztsugs3lz5ue7zmx8xm6p0'],
+        currency: ['btc'],
+        holder: [{ id: 'nested', schema: 'Person', properties: { name: ['Nested Holder'] } }],
+      },
+    },
   ]
 
   it('loads wallets with their holders from JSON lines', () => {
     const list = parseOpenSanctionsEntities(lines.map((l) => JSON.stringify(l)).join('\n'))
     expect(list.addresses).toEqual([
-      { address: '0x098B716B8Aaf21512996dC57EB0615e2383E2f96', currency: 'ETH', entityId: 'NK-holder', name: 'Lazarus Group', programs: ['us_ofac_sdn'] },
-      { address: 'bc1qchsgh3jmpxvxhjp2ztsugs3lz5ue7zmx8xm6p0', currency: 'BTC', entityId: 'nested', name: 'Nested Holder', programs: [] },
+      {
+        address: '0x098B716B8Aaf21512996dC57EB0615e2383E2f96',
+        currency: 'ETH',
+        entityId: 'NK-holder',
+        name: 'Lazarus Group',
+        programs: ['us_ofac_sdn'],
+      },
+      {
+        address: 'bc1qchsgh3jmpxvxhjp2ztsugs3lz5ue7zmx8xm6p0',
+        currency: 'BTC',
+        entityId: 'nested',
+        name: 'Nested Holder',
+        programs: [],
+      },
     ])
     expect(list.parties.map((p) => [p.name, p.aliases])).toEqual([
       ['Lazarus Group', ['Hidden Cobra']],
@@ -287,7 +366,11 @@ describe('OpenSanctions CryptoWallet entities', () => {
     expect(() => parseOpenSanctionsEntities(`${JSON.stringify(lines[0])}\n{not json`)).toThrow(
       expect.objectContaining({ path: ['entities', 2], rule: 'json' }),
     )
-    expect(() => parseOpenSanctionsEntities(JSON.stringify({ id: 'w', schema: 'CryptoWallet', properties: { currency: ['ETH'] } }))).toThrow(
+    expect(() =>
+      parseOpenSanctionsEntities(
+        JSON.stringify({ id: 'w', schema: 'CryptoWallet', properties: { currency: ['ETH'] } }),
+      ),
+    ).toThrow(
       expect.objectContaining({ path: ['entities', 1, 'properties.publicKey'], rule: 'required' }),
     )
   })
@@ -308,9 +391,17 @@ describe.skipIf(!compliance.available)('UN consolidated list', () => {
 
 describe('address keys', () => {
   it('one comparison key per address across spellings', () => {
-    expect(addressKey('0xAbCdEf0123456789aBcDeF0123456789AbCdEf01')).toBe('0xabcdef0123456789abcdef0123456789abcdef01')
-    expect(addressKey('BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ')).toBe('bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq')
-    expect(addressKey('bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a')).toBe('qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a')
-    expect(addressKey('1BoatSLRHtKNngkdXEeobR76b53LETtpyT')).toBe('1BoatSLRHtKNngkdXEeobR76b53LETtpyT')
+    expect(addressKey('0xAbCdEf0123456789aBcDeF0123456789AbCdEf01')).toBe(
+      '0xabcdef0123456789abcdef0123456789abcdef01',
+    )
+    expect(addressKey('BC1QAR0SRRR7XFKVY5L643LYDNW9RE59GTZZWF5MDQ')).toBe(
+      'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+    )
+    expect(addressKey('bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a')).toBe(
+      'qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a',
+    )
+    expect(addressKey('1BoatSLRHtKNngkdXEeobR76b53LETtpyT')).toBe(
+      '1BoatSLRHtKNngkdXEeobR76b53LETtpyT',
+    )
   })
 })

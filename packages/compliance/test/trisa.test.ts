@@ -33,7 +33,9 @@ describe.skipIf(!compliance.available)('TRISA reference test envelope', () => {
     expect(opened.payload).toEqual(fixtureJson('trisa/envelope/pending_payload.json'))
     expect(opened.payload.sent_at).toBe('2022-01-27T08:21:43Z')
     expect(opened.payload.identity?.['@type']).toBe('type.googleapis.com/ivms101.IdentityPayload')
-    expect(opened.payload.transaction?.['@type']).toBe('type.googleapis.com/trisa.data.generic.v1beta1.Pending')
+    expect(opened.payload.transaction?.['@type']).toBe(
+      'type.googleapis.com/trisa.data.generic.v1beta1.Pending',
+    )
   })
 
   it('its public key signature is SHA256 over the SPKI DER', () => {
@@ -48,7 +50,12 @@ describe.skipIf(!compliance.available)('TRISA reference test envelope', () => {
     expect(bytes.length).toBe(1170)
     expect(decodeProto(trisaSchema, 'trisa.api.v1beta1.Payload', bytes)).toEqual(opened.payload)
     // Sealing it again (fresh key, secret and nonce) and opening gives the same payload.
-    const again = sealEnvelope({ payload: opened.payload, recipientKey: key(), id: 'round-trip', clock })
+    const again = sealEnvelope({
+      payload: opened.payload,
+      recipientKey: key(),
+      id: 'round-trip',
+      clock,
+    })
     expect(again.public_key_signature).toBe(sealed().public_key_signature)
     const reopened = openEnvelope({ envelope: again, privateKey: key() })
     expect(reopened.kind === 'payload' && reopened.payload).toEqual(opened.payload)
@@ -58,13 +65,17 @@ describe.skipIf(!compliance.available)('TRISA reference test envelope', () => {
     const opened = openEnvelope({ envelope: sealed(), privateKey: key() })
     if (opened.kind !== 'payload') throw new Error('expected a payload')
     const identity = ivms101FromProtoJson(opened.payload.identity!)
-    expect(identity.originator?.originatorPersons[0]?.naturalPerson?.name.nameIdentifier[0]).toEqual({
+    expect(
+      identity.originator?.originatorPersons[0]?.naturalPerson?.name.nameIdentifier[0],
+    ).toEqual({
       primaryIdentifier: 'Howard',
       secondaryIdentifier: 'Jane',
       nameIdentifierType: 'LEGL',
     })
     expect(identity.originator?.accountNumber).toEqual(['14HmBSwec8XrcWge9Zi1ZngNia64u3Wd2v'])
-    const codes = validateIvms101(identity, { asOf: '2022-01-27' }).map((i) => `${i.code}@${i.path.join('.')}`)
+    const codes = validateIvms101(identity, { asOf: '2022-01-27' }).map(
+      (i) => `${i.code}@${i.path.join('.')}`,
+    )
     expect(codes).toEqual([
       'valid_country_code@beneficiary.beneficiaryPersons.0.naturalPerson.geographicAddress.0.country',
       'complete_national_identifier_legal_person@originatingVASP.originatingVASP.legalPerson.nationalIdentification.countryOfIssue',
@@ -75,7 +86,9 @@ describe.skipIf(!compliance.available)('TRISA reference test envelope', () => {
   })
 
   it('opens the unsealed and the error-only reference envelopes', () => {
-    const unsealed = openEnvelope({ envelope: fixtureJson('trisa/envelope/unsealed_envelope.json') })
+    const unsealed = openEnvelope({
+      envelope: fixtureJson('trisa/envelope/unsealed_envelope.json'),
+    })
     expect(unsealed).toEqual({
       kind: 'payload',
       id: 'ca4344e6-fb1e-4ba2-9ac7-f78fab5f00c0',
@@ -87,7 +100,11 @@ describe.skipIf(!compliance.available)('TRISA reference test envelope', () => {
       kind: 'error',
       id: '2b3b4c95-0a78-4f2a-a9fa-041970f97144',
       timestamp: '2022-01-27T08:21:43Z',
-      error: { code: 'COMPLIANCE_CHECK_FAIL', message: 'specified account has been frozen temporarily', retry: false },
+      error: {
+        code: 'COMPLIANCE_CHECK_FAIL',
+        message: 'specified account has been frozen temporarily',
+        retry: false,
+      },
     })
   })
 
@@ -96,10 +113,17 @@ describe.skipIf(!compliance.available)('TRISA reference test envelope', () => {
     const privateKey = createPrivateKey(bundle)
     const opened = openEnvelope({ envelope: sealed(), privateKey: key() })
     if (opened.kind !== 'payload') throw new Error('expected a payload')
-    const envelope = sealEnvelope({ payload: opened.payload, recipientKey: privateKey, id: 'alice', clock })
+    const envelope = sealEnvelope({
+      payload: opened.payload,
+      recipientKey: privateKey,
+      id: 'alice',
+      clock,
+    })
     const back = openEnvelope({ envelope, privateKey })
     expect(back.kind === 'payload' && back.payload.identity).toEqual(opened.payload.identity)
-    expect(() => openEnvelope({ envelope, privateKey: key() })).toThrow(expect.objectContaining({ code: 'COMPLIANCE_ENVELOPE_WRONG_KEY' }))
+    expect(() => openEnvelope({ envelope, privateKey: key() })).toThrow(
+      expect.objectContaining({ code: 'COMPLIANCE_ENVELOPE_WRONG_KEY' }),
+    )
   })
 })
 
@@ -139,8 +163,17 @@ describe('TRISA envelope round trip and tampering', () => {
   it('the protobuf form of an envelope round-trips', () => {
     const envelope = seal()
     expect(decodeEnvelopeProto(encodeEnvelopeProto(envelope))).toEqual(envelope)
-    const error = createErrorEnvelope({ id: 'e', clock, error: { code: 'HIGH_RISK', message: 'no', retry: false } })
-    expect(decodeEnvelopeProto(encodeEnvelopeProto(error)).error).toEqual({ code: 'HIGH_RISK', message: 'no', retry: false, details: null })
+    const error = createErrorEnvelope({
+      id: 'e',
+      clock,
+      error: { code: 'HIGH_RISK', message: 'no', retry: false },
+    })
+    expect(decodeEnvelopeProto(encodeEnvelopeProto(error)).error).toEqual({
+      code: 'HIGH_RISK',
+      message: 'no',
+      retry: false,
+      details: null,
+    })
   })
 
   it('a wrong key, an altered HMAC or ciphertext, and malformed fields are typed errors', () => {
@@ -148,21 +181,63 @@ describe('TRISA envelope round trip and tampering', () => {
     const expectError = (run: () => unknown, code: string, path?: (string | number)[]) => {
       expect(run).toThrow(expect.objectContaining({ code, ...(path ? { path } : {}) }))
     }
-    expectError(() => openEnvelope({ envelope, privateKey: other.privateKey }), 'COMPLIANCE_ENVELOPE_WRONG_KEY')
-    expectError(() => openEnvelope({ envelope: { ...envelope, public_key_signature: '' }, privateKey: other.privateKey }), 'COMPLIANCE_ENVELOPE_WRONG_KEY')
+    expectError(
+      () => openEnvelope({ envelope, privateKey: other.privateKey }),
+      'COMPLIANCE_ENVELOPE_WRONG_KEY',
+    )
+    expectError(
+      () =>
+        openEnvelope({
+          envelope: { ...envelope, public_key_signature: '' },
+          privateKey: other.privateKey,
+        }),
+      'COMPLIANCE_ENVELOPE_WRONG_KEY',
+    )
     expectError(() => openEnvelope({ envelope }), 'COMPLIANCE_ENVELOPE_WRONG_KEY')
     const hmac = Buffer.from(envelope.hmac, 'base64')
     hmac[0] = hmac[0]! ^ 1
-    expectError(() => openEnvelope({ envelope: { ...envelope, hmac: hmac.toString('base64') }, privateKey }), 'COMPLIANCE_ENVELOPE_BAD_HMAC')
+    expectError(
+      () => openEnvelope({ envelope: { ...envelope, hmac: hmac.toString('base64') }, privateKey }),
+      'COMPLIANCE_ENVELOPE_BAD_HMAC',
+    )
     const body = Buffer.from(envelope.payload, 'base64')
     body[3] = body[3]! ^ 0x80
-    expectError(() => openEnvelope({ envelope: { ...envelope, payload: body.toString('base64') }, privateKey }), 'COMPLIANCE_ENVELOPE_BAD_HMAC')
-    expectError(() => openEnvelope({ envelope: { ...envelope, encryption_algorithm: 'AES128-CBC' }, privateKey }), 'COMPLIANCE_INVALID_ENVELOPE', ['encryption_algorithm'])
-    expectError(() => openEnvelope({ envelope: { ...envelope, hmac_algorithm: 'HMAC-MD5' }, privateKey }), 'COMPLIANCE_INVALID_ENVELOPE', ['hmac_algorithm'])
-    expectError(() => openEnvelope({ envelope: { ...envelope, payload: 'not base64!' }, privateKey }), 'COMPLIANCE_INVALID_ENVELOPE', ['payload'])
-    expectError(() => openEnvelope({ envelope: { ...envelope, payload: 'AAAA' }, privateKey }), 'COMPLIANCE_INVALID_ENVELOPE', ['payload'])
-    expectError(() => openEnvelope({ envelope: { ...envelope, id: undefined }, privateKey }), 'COMPLIANCE_INVALID_ENVELOPE', ['id'])
-    expectError(() => openEnvelope({ envelope: { ...envelope, sealed: 'yes' }, privateKey }), 'COMPLIANCE_INVALID_ENVELOPE', ['sealed'])
+    expectError(
+      () =>
+        openEnvelope({ envelope: { ...envelope, payload: body.toString('base64') }, privateKey }),
+      'COMPLIANCE_ENVELOPE_BAD_HMAC',
+    )
+    expectError(
+      () =>
+        openEnvelope({ envelope: { ...envelope, encryption_algorithm: 'AES128-CBC' }, privateKey }),
+      'COMPLIANCE_INVALID_ENVELOPE',
+      ['encryption_algorithm'],
+    )
+    expectError(
+      () => openEnvelope({ envelope: { ...envelope, hmac_algorithm: 'HMAC-MD5' }, privateKey }),
+      'COMPLIANCE_INVALID_ENVELOPE',
+      ['hmac_algorithm'],
+    )
+    expectError(
+      () => openEnvelope({ envelope: { ...envelope, payload: 'not base64!' }, privateKey }),
+      'COMPLIANCE_INVALID_ENVELOPE',
+      ['payload'],
+    )
+    expectError(
+      () => openEnvelope({ envelope: { ...envelope, payload: 'AAAA' }, privateKey }),
+      'COMPLIANCE_INVALID_ENVELOPE',
+      ['payload'],
+    )
+    expectError(
+      () => openEnvelope({ envelope: { ...envelope, id: undefined }, privateKey }),
+      'COMPLIANCE_INVALID_ENVELOPE',
+      ['id'],
+    )
+    expectError(
+      () => openEnvelope({ envelope: { ...envelope, sealed: 'yes' }, privateKey }),
+      'COMPLIANCE_INVALID_ENVELOPE',
+      ['sealed'],
+    )
     expectError(() => openEnvelope({ envelope: 42, privateKey }), 'COMPLIANCE_INVALID_ENVELOPE', [])
     expect(() => openEnvelope({ envelope, privateKey: other.privateKey })).toThrow(ComplianceError)
   })
@@ -173,21 +248,43 @@ describe('TRISA envelope round trip and tampering', () => {
     const body = Buffer.from(unsealed.payload, 'base64')
     body[0] = body[0]! ^ 0xff
     const secret = Buffer.from(unsealed.hmac_secret, 'base64')
-    const forged = { ...unsealed, payload: body.toString('base64'), hmac: createHmac('sha256', secret).update(body).digest('base64') }
-    expect(() => openEnvelope({ envelope: forged })).toThrow(expect.objectContaining({ code: 'COMPLIANCE_ENVELOPE_DECRYPT_FAILED' }))
+    const forged = {
+      ...unsealed,
+      payload: body.toString('base64'),
+      hmac: createHmac('sha256', secret).update(body).digest('base64'),
+    }
+    expect(() => openEnvelope({ envelope: forged })).toThrow(
+      expect.objectContaining({ code: 'COMPLIANCE_ENVELOPE_DECRYPT_FAILED' }),
+    )
   })
 
   it('protobuf decoding names the field of truncated or mistyped bytes', () => {
-    expect(() => decodeProto(trisaSchema, 'trisa.api.v1beta1.Payload', Uint8Array.from([0x1a, 0x05, 0x41]))).toThrow(
+    expect(() =>
+      decodeProto(trisaSchema, 'trisa.api.v1beta1.Payload', Uint8Array.from([0x1a, 0x05, 0x41])),
+    ).toThrow(
       expect.objectContaining({ code: 'COMPLIANCE_PROTOBUF_DECODE_FAILED', path: ['sent_at'] }),
     )
-    expect(() => decodeProto(trisaSchema, 'trisa.api.v1beta1.Payload', Uint8Array.from([0x18, 0x01]))).toThrow(
+    expect(() =>
+      decodeProto(trisaSchema, 'trisa.api.v1beta1.Payload', Uint8Array.from([0x18, 0x01])),
+    ).toThrow(expect.objectContaining({ path: ['sent_at'] }))
+    expect(() =>
+      decodeProto(
+        trisaSchema,
+        'trisa.api.v1beta1.Payload',
+        Uint8Array.from([0x1a, 0x02, 0xc3, 0x28]),
+      ),
+    ).toThrow(/UTF-8/)
+    // Unknown fields are skipped, as protobuf requires.
+    expect(
+      decodeProto(
+        trisaSchema,
+        'trisa.api.v1beta1.Payload',
+        Uint8Array.from([0x78, 0x01, 0x1a, 0x01, 0x41]),
+      ).sent_at,
+    ).toBe('A')
+    expect(() => encodeProto(trisaSchema, 'trisa.api.v1beta1.Payload', { sent_at: 5 })).toThrow(
       expect.objectContaining({ path: ['sent_at'] }),
     )
-    expect(() => decodeProto(trisaSchema, 'trisa.api.v1beta1.Payload', Uint8Array.from([0x1a, 0x02, 0xc3, 0x28]))).toThrow(/UTF-8/)
-    // Unknown fields are skipped, as protobuf requires.
-    expect(decodeProto(trisaSchema, 'trisa.api.v1beta1.Payload', Uint8Array.from([0x78, 0x01, 0x1a, 0x01, 0x41])).sent_at).toBe('A')
-    expect(() => encodeProto(trisaSchema, 'trisa.api.v1beta1.Payload', { sent_at: 5 })).toThrow(expect.objectContaining({ path: ['sent_at'] }))
   })
 
   it('opening a reference-style payload with an unknown Any type is a decode error', () => {
@@ -199,7 +296,11 @@ describe('TRISA envelope round trip and tampering', () => {
     })
     expect(openEnvelope({ envelope: bad, privateKey }).kind).toBe('payload')
     expect(() =>
-      sealEnvelope({ payload: { ...payload, transaction: { '@type': 'type.googleapis.com/unknown.Type' } }, recipientKey: publicKey, clock }),
+      sealEnvelope({
+        payload: { ...payload, transaction: { '@type': 'type.googleapis.com/unknown.Type' } },
+        recipientKey: publicKey,
+        clock,
+      }),
     ).toThrow(ComplianceInputError)
   })
 })

@@ -29,7 +29,7 @@ import {
   type TravelRuleThreshold,
 } from '../travelRule/thresholds.js'
 import type { VaspDirectory, VaspRecord } from '../travelRule/vaspDirectory.js'
-import { type Rule, type RuleOf, type RuleSet, parseRuleSet } from './ruleSet.js'
+import { parseRuleSet, type Rule, type RuleOf, type RuleSet } from './ruleSet.js'
 import { assertComplianceEvent } from './validateEvent.js'
 import type { Valuator } from './valuation.js'
 
@@ -63,7 +63,11 @@ export type EvaluationContext = {
 
 /** Port: self-hosted wallets whose ownership customers have proved (signed message, Satoshi test). */
 export type SelfHostedWalletRegistry = {
-  isVerified(parameters: { accountId: string; chain: string; address: string }): boolean | Promise<boolean>
+  isVerified(parameters: {
+    accountId: string
+    chain: string
+    address: string
+  }): boolean | Promise<boolean>
 }
 
 /** Parameters of {@link createComplianceEngine}. */
@@ -137,12 +141,24 @@ function compile(input: unknown): Compiled {
   const minor = new Map<string, bigint>()
   const put = (rule: Rule, key: string, value: string | undefined, index: number) => {
     if (value === undefined) return
-    minor.set(`${rule.id}.${key}`, parseDecimal(value, { decimals: ruleSet.referenceDecimals, rounding: 'floor', path: ['rules', index, key] }))
+    minor.set(
+      `${rule.id}.${key}`,
+      parseDecimal(value, {
+        decimals: ruleSet.referenceDecimals,
+        rounding: 'floor',
+        path: ['rules', index, key],
+      }),
+    )
   }
   let retentionMs = DAY
   ruleSet.rules.forEach((rule, i) => {
     if (rule.type === 'structuring') put(rule, 'threshold', rule.threshold, i)
-    if (rule.type === 'rapidMovement' || rule.type === 'layering' || rule.type === 'dormantReactivation') put(rule, 'minValue', rule.minValue, i)
+    if (
+      rule.type === 'rapidMovement' ||
+      rule.type === 'layering' ||
+      rule.type === 'dormantReactivation'
+    )
+      put(rule, 'minValue', rule.minValue, i)
     if (rule.type === 'velocity') put(rule, 'maxValue', rule.maxValue, i)
     if ('windowMs' in rule && rule.windowMs > retentionMs) retentionMs = rule.windowMs
   })
@@ -166,15 +182,24 @@ function compile(input: unknown): Compiled {
  * decision.outcome // 'block' when the destination is sanctioned
  * ```
  */
-export function createComplianceEngine(parameters: CreateComplianceEngineParameters): ComplianceEngine {
+export function createComplianceEngine(
+  parameters: CreateComplianceEngineParameters,
+): ComplianceEngine {
   let compiled = compile(parameters.rules)
-  const kycLevels: KycLevel[] = parameters.kycLevels === undefined ? [] : parseKycLevels(parameters.kycLevels)
+  const kycLevels: KycLevel[] =
+    parameters.kycLevels === undefined ? [] : parseKycLevels(parameters.kycLevels)
   const levelMinor = new Map<string, bigint>()
   for (const level of kycLevels) {
     for (const [kind, limit] of Object.entries(level.limits)) {
       for (const [key, value] of Object.entries(limit ?? {})) {
         if (value !== undefined) {
-          levelMinor.set(`${level.level}.${kind}.${key}`, parseDecimal(value, { decimals: compiled.ruleSet.referenceDecimals, rounding: 'floor' }))
+          levelMinor.set(
+            `${level.level}.${kind}.${key}`,
+            parseDecimal(value, {
+              decimals: compiled.ruleSet.referenceDecimals,
+              rounding: 'floor',
+            }),
+          )
         }
       }
     }
@@ -183,11 +208,21 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
   const activity = createActivityStore({ retentionMs: compiled.retentionMs })
   const logger = parameters.logger ?? noopLogger
 
-  const valueOf = (event: ComplianceEvent, currency: string): bigint | undefined => {
+  const valueIn = (event: ComplianceEvent, currency: string): bigint | undefined => {
     if (event.kind === 'trade') {
-      return parameters.valuator.value({ asset: event.quoteAsset, amount: event.quoteAmount, currency, timestamp: event.timestamp })
+      return parameters.valuator.value({
+        asset: event.quoteAsset,
+        amount: event.quoteAmount,
+        currency,
+        timestamp: event.timestamp,
+      })
     }
-    return parameters.valuator.value({ asset: event.asset, amount: event.amount, currency, timestamp: event.timestamp })
+    return parameters.valuator.value({
+      asset: event.asset,
+      amount: event.amount,
+      currency,
+      timestamp: event.timestamp,
+    })
   }
 
   const evaluateSync = (event: ComplianceEvent, context: EvaluationContext = {}): Decision => {
@@ -201,7 +236,7 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
     const raise = (o: ComplianceOutcome) => {
       if (RANK[o] > RANK[outcome]) outcome = o
     }
-    const known = valueOf(event, ref)
+    const known = valueIn(event, ref)
     const value = known ?? 0n
     let valueIssue = false
     const needValue = () => {
@@ -214,7 +249,11 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
       })
       raise('hold')
     }
-    const alert = (rule: Rule, code: string, hit: TypologyHit | { message: string; evidence?: Record<string, unknown> }) => {
+    const alert = (
+      rule: Rule,
+      code: string,
+      hit: TypologyHit | { message: string; evidence?: Record<string, unknown> },
+    ) => {
       alerts.push({
         code,
         ruleId: rule.id,
@@ -223,14 +262,25 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
         evidence: hit.evidence,
       })
     }
-    const act = (rule: Rule, action: 'alert' | 'hold' | 'block' | 'allow', code: string, hit: TypologyHit | { message: string; evidence?: Record<string, unknown> }, path: (string | number)[] = []) => {
+    const act = (
+      rule: Rule,
+      action: 'alert' | 'hold' | 'block' | 'allow',
+      code: string,
+      hit: TypologyHit | { message: string; evidence?: Record<string, unknown> },
+      path: (string | number)[] = [],
+    ) => {
       alert(rule, code, hit)
       if (action === 'hold' || action === 'block') {
         raise(action)
         issues.push({ code, path, message: hit.message })
       }
     }
-    const externalAddress = event.kind === 'withdrawal' ? event.destinationAddress : event.kind === 'deposit' ? event.sourceAddress : undefined
+    const externalAddress =
+      event.kind === 'withdrawal'
+        ? event.destinationAddress
+        : event.kind === 'deposit'
+          ? event.sourceAddress
+          : undefined
     const addressField = event.kind === 'withdrawal' ? 'destinationAddress' : 'sourceAddress'
 
     for (const rule of ruleSet.rules) {
@@ -240,9 +290,21 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
           if (!parameters.kyc) break
           const status = parameters.kyc.statusAt(event.accountId, event.timestamp)
           if (status !== 'verified') {
-            const o = status === 'missing' ? rule.onMissing : status === 'pending' ? rule.onPending : status === 'expired' ? rule.onExpired : rule.onRejected
+            const o =
+              status === 'missing'
+                ? rule.onMissing
+                : status === 'pending'
+                  ? rule.onPending
+                  : status === 'expired'
+                    ? rule.onExpired
+                    : rule.onRejected
             raise(o)
-            if (o !== 'allow') issues.push({ code: `kyc_${status}`, path: ['accountId'], message: `account ${event.accountId} KYC is ${status}.` })
+            if (o !== 'allow')
+              issues.push({
+                code: `kyc_${status}`,
+                path: ['accountId'],
+                message: `account ${event.accountId} KYC is ${status}.`,
+              })
             break
           }
           if (!rule.enforceLimits) break
@@ -253,20 +315,34 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
           const perDay = levelMinor.get(`${level}.${kind}.perDay`)
           if (!kycLevels.some((l) => l.level === level)) {
             raise(rule.overLimit)
-            issues.push({ code: 'kyc_level_unknown', path: ['accountId'], message: `KYC level ${level} has no limits defined.` })
+            issues.push({
+              code: 'kyc_level_unknown',
+              path: ['accountId'],
+              message: `KYC level ${level} has no limits defined.`,
+            })
             break
           }
           if (perTx !== undefined && value > perTx) {
             raise(rule.overLimit)
-            issues.push({ code: 'kyc_limit_transaction', path: [kind === 'trade' ? 'quoteAmount' : 'amount'], message: `exceeds the level-${level} ${kind} limit per transaction.` })
+            issues.push({
+              code: 'kyc_limit_transaction',
+              path: [kind === 'trade' ? 'quoteAmount' : 'amount'],
+              message: `exceeds the level-${level} ${kind} limit per transaction.`,
+            })
           }
           if (perDay !== undefined) {
             const own = kind === 'transfer' ? 'transfer-out' : kind
-            const day = activity.window(event.accountId, event.timestamp, DAY).filter((e) => e.kind === own && e.id !== event.id)
+            const day = activity
+              .window(event.accountId, event.timestamp, DAY)
+              .filter((e) => e.kind === own && e.id !== event.id)
             const total = day.reduce((a, e) => a + e.value, value)
             if (total > perDay) {
               raise(rule.overLimit)
-              issues.push({ code: 'kyc_limit_daily', path: [kind === 'trade' ? 'quoteAmount' : 'amount'], message: `brings the last 24 h of ${kind}s over the level-${level} daily limit.` })
+              issues.push({
+                code: 'kyc_limit_daily',
+                path: [kind === 'trade' ? 'quoteAmount' : 'amount'],
+                message: `brings the last 24 h of ${kind}s over the level-${level} daily limit.`,
+              })
             }
           }
           break
@@ -276,28 +352,54 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
           const match = parameters.addresses.lookup(externalAddress)
           if (!match) break
           const first = match.listings[0]!
-          act(rule, rule.action, 'sanctioned_address', {
-            message: `${addressField} is listed by ${first.source} (${first.currency}, entity ${first.entityId}${first.name ? `, ${first.name}` : ''}).`,
-            evidence: {
-              address: externalAddress,
-              listings: match.listings.map((l) => `${l.source}:${l.entityId}:${l.currency}`),
+          act(
+            rule,
+            rule.action,
+            'sanctioned_address',
+            {
+              message: `${addressField} is listed by ${first.source} (${first.currency}, entity ${first.entityId}${first.name ? `, ${first.name}` : ''}).`,
+              evidence: {
+                address: externalAddress,
+                listings: match.listings.map((l) => `${l.source}:${l.entityId}:${l.currency}`),
+              },
             },
-          }, [addressField])
+            [addressField],
+          )
           break
         }
         case 'sanctionedName': {
-          if (!parameters.names || event.kind !== 'withdrawal' || event.beneficiary === undefined) break
-          const persons = ((event.beneficiary as { beneficiary?: { beneficiaryPersons?: unknown } })?.beneficiary?.beneficiaryPersons ?? []) as Ivms101Person[]
+          if (!parameters.names || event.kind !== 'withdrawal' || event.beneficiary === undefined)
+            break
+          const persons = ((event.beneficiary as { beneficiary?: { beneficiaryPersons?: unknown } })
+            ?.beneficiary?.beneficiaryPersons ?? []) as Ivms101Person[]
           if (!Array.isArray(persons)) break
           persons.forEach((person, i) => {
             if (typeof person !== 'object' || person === null) return
             for (const name of ivms101PersonNames(person)) {
-              const [match] = parameters.names!.screen({ name, threshold: rule.threshold, limit: 1 })
+              const [match] = parameters.names!.screen({
+                name,
+                threshold: rule.threshold,
+                limit: 1,
+              })
               if (!match) continue
-              act(rule, rule.action, 'sanctioned_name', {
-                message: `beneficiary "${name}" matches listed "${match.matchedName}" (score ${match.score.toFixed(3)}).`,
-                evidence: { name, matched: match.matchedName, entityId: match.party.entityId, score: match.score, tokens: match.explanation.tokens.map((t) => `${t.queryToken}~${t.listedToken ?? '-'}:${t.score.toFixed(2)}`) },
-              }, ['beneficiary', 'beneficiary', 'beneficiaryPersons', i])
+              act(
+                rule,
+                rule.action,
+                'sanctioned_name',
+                {
+                  message: `beneficiary "${name}" matches listed "${match.matchedName}" (score ${match.score.toFixed(3)}).`,
+                  evidence: {
+                    name,
+                    matched: match.matchedName,
+                    entityId: match.party.entityId,
+                    score: match.score,
+                    tokens: match.explanation.tokens.map(
+                      (t) => `${t.queryToken}~${t.listedToken ?? '-'}:${t.score.toFixed(2)}`,
+                    ),
+                  },
+                },
+                ['beneficiary', 'beneficiary', 'beneficiaryPersons', i],
+              )
             }
           })
           break
@@ -305,14 +407,38 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
         case 'addressRisk': {
           const report = context.addressRisk
           if (!report || externalAddress === undefined) break
-          const direct = report.exposures.filter((e) => e.exposure === 'direct').map((e) => e.category)
+          const direct = report.exposures
+            .filter((e) => e.exposure === 'direct')
+            .map((e) => e.category)
           const blockCat = direct.find((c) => rule.blockCategories.includes(c))
           const holdCat = direct.find((c) => rule.holdCategories.includes(c))
-          const evidence = { provider: report.provider, riskScore: report.riskScore, categories: report.exposures.map((e) => `${e.category}:${e.exposure}`) }
+          const evidence = {
+            provider: report.provider,
+            riskScore: report.riskScore,
+            categories: report.exposures.map((e) => `${e.category}:${e.exposure}`),
+          }
           if (blockCat !== undefined || report.riskScore >= rule.blockScore) {
-            act(rule, 'block', 'address_risk', { message: `${addressField} risk ${report.riskScore}/10${blockCat ? `, direct ${blockCat} exposure` : ''}.`, evidence }, [addressField])
+            act(
+              rule,
+              'block',
+              'address_risk',
+              {
+                message: `${addressField} risk ${report.riskScore}/10${blockCat ? `, direct ${blockCat} exposure` : ''}.`,
+                evidence,
+              },
+              [addressField],
+            )
           } else if (holdCat !== undefined || report.riskScore >= rule.holdScore) {
-            act(rule, 'hold', 'address_risk', { message: `${addressField} risk ${report.riskScore}/10${holdCat ? `, direct ${holdCat} exposure` : ''}.`, evidence }, [addressField])
+            act(
+              rule,
+              'hold',
+              'address_risk',
+              {
+                message: `${addressField} risk ${report.riskScore}/10${holdCat ? `, direct ${holdCat} exposure` : ''}.`,
+                evidence,
+              },
+              [addressField],
+            )
           }
           break
         }
@@ -320,24 +446,39 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
           if (event.kind !== 'withdrawal') break
           const entry = findTravelRuleThreshold(thresholds, rule.jurisdiction, event.timestamp)
           if (!entry) break
-          const amount = valueOf(event, entry.currency)
+          const amount = valueIn(event, entry.currency)
           if (amount === undefined) {
-            issues.push({ code: 'unknown_asset', path: ['asset'], message: `cannot value ${event.asset} in ${entry.currency} for the ${entry.jurisdiction} Travel Rule.` })
+            issues.push({
+              code: 'unknown_asset',
+              path: ['asset'],
+              message: `cannot value ${event.asset} in ${entry.currency} for the ${entry.jurisdiction} Travel Rule.`,
+            })
             raise(rule.missingData)
             break
           }
           const currencyDecimals = entry.currency === ref ? decimals : 2
-          const threshold = parseDecimal(entry.threshold, { decimals: currencyDecimals, rounding: 'floor' })
+          const threshold = parseDecimal(entry.threshold, {
+            decimals: currencyDecimals,
+            rounding: 'floor',
+          })
           if (amount < threshold) break
           const counterparty = context.counterparty
           if (counterparty) {
             if (!counterparty.verified && rule.unverifiedCounterparty !== 'allow') {
               raise(rule.unverifiedCounterparty)
-              issues.push({ code: 'counterparty_unverified', path: ['destinationAddress'], message: `counterparty VASP ${counterparty.name} is not verified by the directory.` })
+              issues.push({
+                code: 'counterparty_unverified',
+                path: ['destinationAddress'],
+                message: `counterparty VASP ${counterparty.name} is not verified by the directory.`,
+              })
             }
             if (event.beneficiary === undefined) {
               raise(rule.missingData)
-              issues.push({ code: 'travel_rule_data_missing', path: ['beneficiary'], message: `${entry.jurisdiction} Travel Rule (${entry.threshold} ${entry.currency}) needs beneficiary data (IVMS101).` })
+              issues.push({
+                code: 'travel_rule_data_missing',
+                path: ['beneficiary'],
+                message: `${entry.jurisdiction} Travel Rule (${entry.threshold} ${entry.currency}) needs beneficiary data (IVMS101).`,
+              })
             } else {
               const found = validateIvms101(event.beneficiary, {
                 asOf: new Date(event.timestamp).toISOString().slice(0, 10),
@@ -345,18 +486,25 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
               })
               if (found.length > 0) {
                 raise(rule.missingData)
-                for (const issue of found) issues.push({ ...issue, path: ['beneficiary', ...issue.path] })
+                for (const issue of found)
+                  issues.push({ ...issue, path: ['beneficiary', ...issue.path] })
               }
             }
             alert(rule, 'travel_rule_required', {
               message: `${entry.jurisdiction} Travel Rule applies: ${counterparty.name} (${counterparty.protocols.join('/')}).`,
-              evidence: { jurisdiction: entry.jurisdiction, threshold: `${entry.threshold} ${entry.currency}`, counterparty: counterparty.id },
+              evidence: {
+                jurisdiction: entry.jurisdiction,
+                threshold: `${entry.threshold} ${entry.currency}`,
+                counterparty: counterparty.id,
+              },
             })
           } else if (context.selfHostedVerified) {
             // A verified self-hosted wallet: no VASP to exchange with; the proof is the evidence.
           } else {
             const above = entry.selfHostedVerificationAbove
-            const verificationNeeded = above === undefined || amount > parseDecimal(above, { decimals: currencyDecimals, rounding: 'floor' })
+            const verificationNeeded =
+              above === undefined ||
+              amount > parseDecimal(above, { decimals: currencyDecimals, rounding: 'floor' })
             if (verificationNeeded) {
               raise(rule.unknownCounterparty)
               issues.push({
@@ -370,31 +518,65 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
         }
         case 'structuring': {
           needValue()
-          const hit = detectStructuring({ rule, event, value, threshold: minor.get(`${rule.id}.threshold`)!, decimals, activity })
+          const hit = detectStructuring({
+            rule,
+            event,
+            value,
+            threshold: minor.get(`${rule.id}.threshold`)!,
+            decimals,
+            activity,
+          })
           if (hit) act(rule, rule.action, 'structuring', hit)
           break
         }
         case 'rapidMovement': {
           needValue()
-          const hit = detectRapidMovement({ rule, event, value, minValue: minor.get(`${rule.id}.minValue`)!, decimals, activity })
+          const hit = detectRapidMovement({
+            rule,
+            event,
+            value,
+            minValue: minor.get(`${rule.id}.minValue`)!,
+            decimals,
+            activity,
+          })
           if (hit) act(rule, rule.action, 'rapid_movement', hit)
           break
         }
         case 'layering': {
           needValue()
-          const hit = detectLayering({ rule, event, value, minValue: minor.get(`${rule.id}.minValue`) ?? 0n, activity })
+          const hit = detectLayering({
+            rule,
+            event,
+            value,
+            minValue: minor.get(`${rule.id}.minValue`) ?? 0n,
+            activity,
+          })
           if (hit) act(rule, rule.action, 'layering', hit)
           break
         }
         case 'velocity': {
           needValue()
-          const hit = detectVelocity({ rule, event, value, maxValue: minor.get(`${rule.id}.maxValue`), decimals, activity })
+          const hit = detectVelocity({
+            rule,
+            event,
+            value,
+            maxValue: minor.get(`${rule.id}.maxValue`),
+            decimals,
+            activity,
+          })
           if (hit) act(rule, rule.action, 'velocity', hit)
           break
         }
         case 'dormantReactivation': {
           needValue()
-          const hit = detectDormantReactivation({ rule, event, value, minValue: minor.get(`${rule.id}.minValue`)!, decimals, lastActivity: activity.lastActivity(event.accountId) })
+          const hit = detectDormantReactivation({
+            rule,
+            event,
+            value,
+            minValue: minor.get(`${rule.id}.minValue`)!,
+            decimals,
+            lastActivity: activity.lastActivity(event.accountId),
+          })
           if (hit) act(rule, rule.action, 'dormant_reactivation', hit)
           break
         }
@@ -406,7 +588,14 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
       const valueLastDay = day.reduce((a, e) => a + e.value, value)
       for (let i = 0; i < alerts.length; i++) {
         const a = alerts[i]!
-        const score = parameters.scorer.score({ event, alert: a, value, referenceDecimals: decimals, eventsLastDay: day.length + 1, valueLastDay })
+        const score = parameters.scorer.score({
+          event,
+          alert: a,
+          value,
+          referenceDecimals: decimals,
+          eventsLastDay: day.length + 1,
+          valueLastDay,
+        })
         alerts[i] = { ...a, score }
       }
     }
@@ -418,22 +607,52 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
   const record = (event: ComplianceEvent, value: bigint) => {
     switch (event.kind) {
       case 'deposit':
-        activity.record(event.accountId, { id: event.id, kind: 'deposit', t: event.timestamp, value })
-        activity.recordHop(event.accountId, { t: event.timestamp, hops: 0, path: [event.accountId], eventIds: [event.id] })
+        activity.record(event.accountId, {
+          id: event.id,
+          kind: 'deposit',
+          t: event.timestamp,
+          value,
+        })
+        activity.recordHop(event.accountId, {
+          t: event.timestamp,
+          hops: 0,
+          path: [event.accountId],
+          eventIds: [event.id],
+        })
         return
       case 'withdrawal':
-        activity.record(event.accountId, { id: event.id, kind: 'withdrawal', t: event.timestamp, value })
+        activity.record(event.accountId, {
+          id: event.id,
+          kind: 'withdrawal',
+          t: event.timestamp,
+          value,
+        })
         return
       case 'trade':
         activity.record(event.accountId, { id: event.id, kind: 'trade', t: event.timestamp, value })
         return
       case 'transfer': {
-        activity.record(event.accountId, { id: event.id, kind: 'transfer-out', t: event.timestamp, value })
-        activity.record(event.toAccountId, { id: event.id, kind: 'transfer-in', t: event.timestamp, value })
+        activity.record(event.accountId, {
+          id: event.id,
+          kind: 'transfer-out',
+          t: event.timestamp,
+          value,
+        })
+        activity.record(event.toAccountId, {
+          id: event.id,
+          kind: 'transfer-in',
+          t: event.timestamp,
+          value,
+        })
         let layeringWindow = 0
-        for (const r of compiled.ruleSet.rules) if (r.type === 'layering' && r.windowMs > layeringWindow) layeringWindow = r.windowMs
+        for (const r of compiled.ruleSet.rules)
+          if (r.type === 'layering' && r.windowMs > layeringWindow) layeringWindow = r.windowMs
         if (layeringWindow === 0) return
-        let from = { hops: 0, path: [event.accountId] as readonly string[], eventIds: [] as readonly string[] }
+        let from = {
+          hops: 0,
+          path: [event.accountId] as readonly string[],
+          eventIds: [] as readonly string[],
+        }
         for (const h of activity.hopWindow(event.accountId, event.timestamp, layeringWindow)) {
           if (h.hops >= from.hops && h.path.length >= from.path.length) from = h
         }
@@ -447,14 +666,24 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
     }
   }
 
-  const hasRule = (type: Rule['type']) => compiled.ruleSet.rules.some((r) => r.enabled && r.type === type)
+  const hasRule = (type: Rule['type']) =>
+    compiled.ruleSet.rules.some((r) => r.enabled && r.type === type)
 
   return {
     evaluateSync,
     async evaluate(event) {
       assertComplianceEvent(event)
-      const context: { addressRisk?: AddressRiskReport; counterparty?: VaspRecord | null; selfHostedVerified?: boolean } = {}
-      const address = event.kind === 'withdrawal' ? event.destinationAddress : event.kind === 'deposit' ? event.sourceAddress : undefined
+      const context: {
+        addressRisk?: AddressRiskReport
+        counterparty?: VaspRecord | null
+        selfHostedVerified?: boolean
+      } = {}
+      const address =
+        event.kind === 'withdrawal'
+          ? event.destinationAddress
+          : event.kind === 'deposit'
+            ? event.sourceAddress
+            : undefined
       const chain = event.kind === 'withdrawal' || event.kind === 'deposit' ? event.chain : ''
       if (address !== undefined && parameters.addressRisk && hasRule('addressRisk')) {
         try {
@@ -464,9 +693,18 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
         }
       }
       if (event.kind === 'withdrawal' && hasRule('travelRule')) {
-        context.counterparty = parameters.directory ? ((await parameters.directory.lookupByAddress({ chain, address: event.destinationAddress })) ?? null) : null
+        context.counterparty = parameters.directory
+          ? ((await parameters.directory.lookupByAddress({
+              chain,
+              address: event.destinationAddress,
+            })) ?? null)
+          : null
         if (!context.counterparty && parameters.selfHostedWallets) {
-          context.selfHostedVerified = await parameters.selfHostedWallets.isVerified({ accountId: event.accountId, chain, address: event.destinationAddress })
+          context.selfHostedVerified = await parameters.selfHostedWallets.isVerified({
+            accountId: event.accountId,
+            chain,
+            address: event.destinationAddress,
+          })
         }
       }
       const decision = evaluateSync(event, context)
@@ -480,8 +718,17 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
           timestamp: event.timestamp,
           outcome: decision.outcome,
           ruleVersion: decision.ruleVersion,
-          issues: decision.issues.map((i) => ({ code: i.code, path: i.path.join('.'), message: i.message })),
-          alerts: decision.alerts.map((a) => ({ code: a.code, ruleId: a.ruleId, severity: a.severity, score: a.score ?? null })),
+          issues: decision.issues.map((i) => ({
+            code: i.code,
+            path: i.path.join('.'),
+            message: i.message,
+          })),
+          alerts: decision.alerts.map((a) => ({
+            code: a.code,
+            ruleId: a.ruleId,
+            severity: a.severity,
+            score: a.score ?? null,
+          })),
           lists: {
             addresses: parameters.addresses?.version ?? null,
             names: parameters.names?.version ?? null,
@@ -510,6 +757,12 @@ export function createComplianceEngine(parameters: CreateComplianceEngineParamet
 }
 
 /** Convenience: the rule of `type` with `id` from a rule set. */
-export function findRule<type extends Rule['type']>(ruleSet: RuleSet, type: type, id?: string): RuleOf<type> | undefined {
-  return ruleSet.rules.find((r): r is RuleOf<type> => r.type === type && (id === undefined || r.id === id))
+export function findRule<type extends Rule['type']>(
+  ruleSet: RuleSet,
+  type: type,
+  id?: string,
+): RuleOf<type> | undefined {
+  return ruleSet.rules.find(
+    (r): r is RuleOf<type> => r.type === type && (id === undefined || r.id === id),
+  )
 }

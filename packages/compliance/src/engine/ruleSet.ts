@@ -3,7 +3,9 @@ import { type CanonicalValue, canonicalJson } from '@strongroom/core'
 import { z } from 'zod'
 import { inputErrorFromIssues, issuesFromZod } from '../errors.js'
 
-const decimal = z.string().regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, 'must be a non-negative decimal string')
+const decimal = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, 'must be a non-negative decimal string')
 const duration = z.number().int().positive()
 const outcome = z.enum(['allow', 'hold', 'block'])
 /** `alert`: allow but raise an alert; `hold`/`block` also stop the event. */
@@ -13,7 +15,9 @@ const eventKind = z.enum(['deposit', 'withdrawal', 'trade', 'transfer'])
 
 const base = {
   /** Stable id, quoted in issues and alerts. */
-  id: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters from A-Z a-z 0-9 _ . : -'),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters from A-Z a-z 0-9 _ . : -'),
   enabled: z.boolean().default(true),
   severity: severity.optional(),
 }
@@ -51,7 +55,9 @@ const addressRiskRule = z.strictObject({
   holdScore: z.number().min(0).max(10).default(6),
   blockScore: z.number().min(0).max(10).default(9),
   /** Direct exposure to these categories blocks whatever the score. */
-  blockCategories: z.array(z.string()).default(['sanctions', 'ransomware', 'terrorist financing', 'child abuse material']),
+  blockCategories: z
+    .array(z.string())
+    .default(['sanctions', 'ransomware', 'terrorist financing', 'child abuse material']),
   /** Direct exposure to these holds. */
   holdCategories: z.array(z.string()).default(['darknet market', 'mixer', 'stolen funds', 'scam']),
 })
@@ -72,7 +78,10 @@ const travelRuleRule = z.strictObject({
 const structuringRule = z.strictObject({
   ...base,
   type: z.literal('structuring'),
-  kinds: z.array(z.enum(['deposit', 'withdrawal'])).min(1).default(['deposit', 'withdrawal']),
+  kinds: z
+    .array(z.enum(['deposit', 'withdrawal']))
+    .min(1)
+    .default(['deposit', 'withdrawal']),
   /** Reporting threshold, in the reference currency (e.g. USD 10,000 CTR). */
   threshold: decimal,
   /** Events count when their value lies in [threshold × (1 − margin), threshold). */
@@ -169,13 +178,21 @@ export type RuleOf<type extends Rule['type']> = Extract<Rule, { type: type }>
 export function parseRuleSet(input: unknown): { ruleSet: RuleSet; ruleVersion: string } {
   const parsed = ruleSetSchema.safeParse(input)
   if (!parsed.success) {
-    throw inputErrorFromIssues('COMPLIANCE_INVALID_RULE_SET', 'invalid rule set', issuesFromZod(parsed.error.issues))
+    throw inputErrorFromIssues(
+      'COMPLIANCE_INVALID_RULE_SET',
+      'invalid rule set',
+      issuesFromZod(parsed.error.issues),
+    )
   }
   const ids = new Set<string>()
   parsed.data.rules.forEach((rule, i) => {
     if (ids.has(rule.id)) {
       throw inputErrorFromIssues('COMPLIANCE_INVALID_RULE_SET', 'invalid rule set', [
-        { code: 'duplicate_id', path: ['rules', i, 'id'], message: `rule id "${rule.id}" is used twice.` },
+        {
+          code: 'duplicate_id',
+          path: ['rules', i, 'id'],
+          message: `rule id "${rule.id}" is used twice.`,
+        },
       ])
     }
     ids.add(rule.id)

@@ -6,12 +6,22 @@ const fail = (path: (string | number)[], message: string, rule: string) =>
 
 function str(e: Record<string, unknown>, key: string): void {
   const v = e[key]
-  if (typeof v !== 'string' || v === '') throw fail([key], v === undefined ? 'is missing.' : 'must be a non-empty string.', v === undefined ? 'required' : 'type')
+  if (typeof v !== 'string' || v === '')
+    throw fail(
+      [key],
+      v === undefined ? 'is missing.' : 'must be a non-empty string.',
+      v === undefined ? 'required' : 'type',
+    )
 }
 
 function amount(e: Record<string, unknown>, key: string): void {
   const v = e[key]
-  if (typeof v !== 'bigint') throw fail([key], v === undefined ? 'is missing.' : 'must be a bigint (minor units).', v === undefined ? 'required' : 'type')
+  if (typeof v !== 'bigint')
+    throw fail(
+      [key],
+      v === undefined ? 'is missing.' : 'must be a bigint (minor units).',
+      v === undefined ? 'required' : 'type',
+    )
   if (v < 0n) throw fail([key], 'must not be negative.', 'negative')
 }
 
@@ -26,7 +36,13 @@ export function assertComplianceEvent(event: unknown): asserts event is Complian
   const e = event as Record<string, unknown>
   str(e, 'id')
   if (typeof e.timestamp !== 'number' || !Number.isSafeInteger(e.timestamp) || e.timestamp < 0) {
-    throw fail(['timestamp'], e.timestamp === undefined ? 'is missing.' : 'must be epoch milliseconds (a non-negative integer).', e.timestamp === undefined ? 'required' : 'type')
+    throw fail(
+      ['timestamp'],
+      e.timestamp === undefined
+        ? 'is missing.'
+        : 'must be epoch milliseconds (a non-negative integer).',
+      e.timestamp === undefined ? 'required' : 'type',
+    )
   }
   str(e, 'accountId')
   switch (e.kind) {
@@ -34,7 +50,8 @@ export function assertComplianceEvent(event: unknown): asserts event is Complian
       str(e, 'asset')
       amount(e, 'amount')
       str(e, 'chain')
-      if (e.sourceAddress !== undefined && typeof e.sourceAddress !== 'string') throw fail(['sourceAddress'], 'must be a string.', 'type')
+      if (e.sourceAddress !== undefined && typeof e.sourceAddress !== 'string')
+        throw fail(['sourceAddress'], 'must be a string.', 'type')
       return
     case 'withdrawal':
       str(e, 'asset')
@@ -45,7 +62,8 @@ export function assertComplianceEvent(event: unknown): asserts event is Complian
     case 'trade':
       str(e, 'counterpartyAccountId')
       str(e, 'instrument')
-      if (e.side !== 'buy' && e.side !== 'sell') throw fail(['side'], 'must be "buy" or "sell".', 'enum')
+      if (e.side !== 'buy' && e.side !== 'sell')
+        throw fail(['side'], 'must be "buy" or "sell".', 'enum')
       str(e, 'baseAsset')
       amount(e, 'baseAmount')
       str(e, 'quoteAsset')
@@ -55,9 +73,16 @@ export function assertComplianceEvent(event: unknown): asserts event is Complian
       str(e, 'toAccountId')
       str(e, 'asset')
       amount(e, 'amount')
-      if (e.toAccountId === e.accountId) throw fail(['toAccountId'], 'must differ from accountId.', 'same_account')
+      if (e.toAccountId === e.accountId)
+        throw fail(['toAccountId'], 'must differ from accountId.', 'same_account')
       return
     default:
-      throw fail(['kind'], e.kind === undefined ? 'is missing.' : `"${String(e.kind)}" is not deposit, withdrawal, trade or transfer.`, e.kind === undefined ? 'required' : 'enum')
+      throw fail(
+        ['kind'],
+        e.kind === undefined
+          ? 'is missing.'
+          : `"${String(e.kind)}" is not deposit, withdrawal, trade or transfer.`,
+        e.kind === undefined ? 'required' : 'enum',
+      )
   }
 }

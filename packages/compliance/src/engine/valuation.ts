@@ -7,7 +7,12 @@ import { ComplianceInputError } from '../errors.js'
  * asset minor units.
  */
 export type Valuator = {
-  value(parameters: { asset: string; amount: bigint; currency: string; timestamp: number }): bigint | undefined
+  value(parameters: {
+    asset: string
+    amount: bigint
+    currency: string
+    timestamp: number
+  }): bigint | undefined
 }
 
 /** Parameters of {@link createStaticValuator}. */
@@ -15,7 +20,9 @@ export type StaticValuatorParameters = {
   /** Minor-unit decimals of each fiat currency (`{ USD: 2, EUR: 2, JPY: 0 }`). */
   readonly currencies: Readonly<Record<string, number>>
   /** Per asset: its decimals and its price per whole unit in each currency, as decimal strings. */
-  readonly assets: Readonly<Record<string, { decimals: number; prices: Readonly<Record<string, string>> }>>
+  readonly assets: Readonly<
+    Record<string, { decimals: number; prices: Readonly<Record<string, string>> }>
+  >
 }
 
 /**
@@ -48,7 +55,10 @@ export function createStaticValuator(parameters: StaticValuatorParameters): Valu
           cause,
         })
       }
-      table.set(`${asset}|${currency}`, { numerator: scaled, denominator: pow10(spec.decimals + 8) })
+      table.set(`${asset}|${currency}`, {
+        numerator: scaled,
+        denominator: pow10(spec.decimals + 8),
+      })
     }
   }
   return {

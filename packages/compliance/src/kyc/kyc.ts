@@ -1,7 +1,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Clock, IdGenerator } from '@strongroom/core'
 import { z } from 'zod'
-import { ComplianceError, ComplianceInputError, inputErrorFromIssues, issuesFromZod } from '../errors.js'
+import {
+  ComplianceError,
+  ComplianceInputError,
+  inputErrorFromIssues,
+  issuesFromZod,
+} from '../errors.js'
 
 /** Where an account stands with KYC at a point in time. */
 export type KycStatus = 'missing' | 'pending' | 'verified' | 'expired' | 'rejected'
@@ -20,7 +25,9 @@ export type KycRecord = {
   readonly rejectLabels?: readonly string[] | undefined
 }
 
-const decimal = z.string().regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, 'must be a non-negative decimal string')
+const decimal = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, 'must be a non-negative decimal string')
 const limit = z.strictObject({ perTransaction: decimal.optional(), perDay: decimal.optional() })
 
 /** A verification level and what it allows, in the rule set's reference currency. */
@@ -45,11 +52,20 @@ export type KycLevel = z.infer<typeof kycLevelSchema>
  */
 export function parseKycLevels(input: unknown): KycLevel[] {
   const parsed = z.array(kycLevelSchema).min(1).safeParse(input)
-  if (!parsed.success) throw inputErrorFromIssues('COMPLIANCE_INVALID_KYC', 'invalid KYC levels', issuesFromZod(parsed.error.issues))
+  if (!parsed.success)
+    throw inputErrorFromIssues(
+      'COMPLIANCE_INVALID_KYC',
+      'invalid KYC levels',
+      issuesFromZod(parsed.error.issues),
+    )
   const seen = new Set<number>()
   parsed.data.forEach((l, i) => {
     if (seen.has(l.level)) {
-      throw new ComplianceInputError(`level ${l.level} appears twice.`, { code: 'COMPLIANCE_INVALID_KYC', path: [i, 'level'], rule: 'duplicate' })
+      throw new ComplianceInputError(`level ${l.level} appears twice.`, {
+        code: 'COMPLIANCE_INVALID_KYC',
+        path: [i, 'level'],
+        rule: 'duplicate',
+      })
     }
     seen.add(l.level)
   })
@@ -75,7 +91,8 @@ export function createKycRegistry(records: readonly KycRecord[] = []): KycRegist
     statusAt(accountId, timestamp) {
       const r = byAccount.get(accountId)
       if (!r) return 'missing'
-      if (r.status === 'verified' && r.expiresAt !== undefined && timestamp >= r.expiresAt) return 'expired'
+      if (r.status === 'verified' && r.expiresAt !== undefined && timestamp >= r.expiresAt)
+        return 'expired'
       return r.status
     },
   }
@@ -144,11 +161,16 @@ export function createTestKycProvider(parameters: {
 }): TestKycProvider {
   const applicants = new Map<string, KycApplicant>()
   const checks = new Map<string, KycCheck>()
-  const sign = (body: string) => createHmac('sha256', parameters.webhookSecret).update(body).digest('hex')
+  const sign = (body: string) =>
+    createHmac('sha256', parameters.webhookSecret).update(body).digest('hex')
   return {
     async createApplicant(applicant) {
       if (!/^[A-Z]{2}$/.test(applicant.country)) {
-        throw new ComplianceInputError('must be an ISO 3166-1 alpha-2 code.', { code: 'COMPLIANCE_INVALID_KYC', path: ['country'], rule: 'format' })
+        throw new ComplianceInputError('must be an ISO 3166-1 alpha-2 code.', {
+          code: 'COMPLIANCE_INVALID_KYC',
+          path: ['country'],
+          rule: 'format',
+        })
       }
       const applicantId = parameters.ids.next('applicant')
       applicants.set(applicantId, applicant)
@@ -157,29 +179,55 @@ export function createTestKycProvider(parameters: {
     async requestCheck({ applicantId, level }) {
       const applicant = applicants.get(applicantId)
       if (!applicant) {
-        throw new ComplianceInputError(`unknown applicant ${applicantId}.`, { code: 'COMPLIANCE_INVALID_KYC', path: ['applicantId'], rule: 'unknown' })
+        throw new ComplianceInputError(`unknown applicant ${applicantId}.`, {
+          code: 'COMPLIANCE_INVALID_KYC',
+          path: ['applicantId'],
+          rule: 'unknown',
+        })
       }
-      const check: KycCheck = { checkId: parameters.ids.next('check'), applicantId, externalUserId: applicant.externalUserId, level, status: 'pending' }
+      const check: KycCheck = {
+        checkId: parameters.ids.next('check'),
+        applicantId,
+        externalUserId: applicant.externalUserId,
+        level,
+        status: 'pending',
+      }
       checks.set(check.checkId, check)
       return check
     },
     async getCheck(checkId) {
       const check = checks.get(checkId)
-      if (!check) throw new ComplianceInputError(`unknown check ${checkId}.`, { code: 'COMPLIANCE_INVALID_KYC', path: ['checkId'], rule: 'unknown' })
+      if (!check)
+        throw new ComplianceInputError(`unknown check ${checkId}.`, {
+          code: 'COMPLIANCE_INVALID_KYC',
+          path: ['checkId'],
+          rule: 'unknown',
+        })
       return check
     },
     complete(checkId) {
       const check = checks.get(checkId)
       const applicant = check && applicants.get(check.applicantId)
-      if (!check || !applicant) throw new ComplianceInputError(`unknown check ${checkId}.`, { code: 'COMPLIANCE_INVALID_KYC', path: ['checkId'], rule: 'unknown' })
+      if (!check || !applicant)
+        throw new ComplianceInputError(`unknown check ${checkId}.`, {
+          code: 'COMPLIANCE_INVALID_KYC',
+          path: ['checkId'],
+          rule: 'unknown',
+        })
       const name = applicant.lastName
-      const result = name.startsWith('Reject') ? 'rejected' : name.startsWith('Review') ? 'consider' : 'clear'
+      const result = name.startsWith('Reject')
+        ? 'rejected'
+        : name.startsWith('Review')
+          ? 'consider'
+          : 'clear'
       const done: KycCheck = {
         ...check,
         status: 'completed',
         result,
         ...(result === 'rejected' ? { rejectLabels: ['DOCUMENT_FORGED'] } : {}),
-        ...(result === 'clear' ? { expiresAt: parameters.clock.now() + (parameters.validityMs ?? 365 * 86_400_000) } : {}),
+        ...(result === 'clear'
+          ? { expiresAt: parameters.clock.now() + (parameters.validityMs ?? 365 * 86_400_000) }
+          : {}),
       }
       checks.set(checkId, done)
       const body = JSON.stringify({ type: 'check.completed', check: done })
@@ -189,7 +237,9 @@ export function createTestKycProvider(parameters: {
       const expected = Buffer.from(sign(body), 'hex')
       const given = Buffer.from(signature ?? '', 'hex')
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new ComplianceError('The KYC webhook signature is missing or wrong.', { code: 'COMPLIANCE_KYC_BAD_SIGNATURE' })
+        throw new ComplianceError('The KYC webhook signature is missing or wrong.', {
+          code: 'COMPLIANCE_KYC_BAD_SIGNATURE',
+        })
       }
       return parseCheck(JSON.parse(body).check)
     },
@@ -209,7 +259,12 @@ const checkSchema = z.strictObject({
 
 function parseCheck(input: unknown): KycCheck {
   const parsed = checkSchema.safeParse(input)
-  if (!parsed.success) throw inputErrorFromIssues('COMPLIANCE_INVALID_KYC', 'invalid KYC check', issuesFromZod(parsed.error.issues, ['check']))
+  if (!parsed.success)
+    throw inputErrorFromIssues(
+      'COMPLIANCE_INVALID_KYC',
+      'invalid KYC check',
+      issuesFromZod(parsed.error.issues, ['check']),
+    )
   return parsed.data
 }
 
@@ -220,10 +275,27 @@ function parseCheck(input: unknown): KycCheck {
 export function applyKycCheck(registry: KycRegistry, check: KycCheck): KycRecord {
   const record: KycRecord =
     check.status === 'completed' && check.result === 'clear'
-      ? { accountId: check.externalUserId, status: 'verified', level: check.level, expiresAt: check.expiresAt, providerRef: check.checkId }
+      ? {
+          accountId: check.externalUserId,
+          status: 'verified',
+          level: check.level,
+          expiresAt: check.expiresAt,
+          providerRef: check.checkId,
+        }
       : check.status === 'completed' && check.result === 'rejected'
-        ? { accountId: check.externalUserId, status: 'rejected', level: 0, providerRef: check.checkId, rejectLabels: check.rejectLabels ?? [] }
-        : { accountId: check.externalUserId, status: 'pending', level: registry.get(check.externalUserId)?.level ?? 0, providerRef: check.checkId }
+        ? {
+            accountId: check.externalUserId,
+            status: 'rejected',
+            level: 0,
+            providerRef: check.checkId,
+            rejectLabels: check.rejectLabels ?? [],
+          }
+        : {
+            accountId: check.externalUserId,
+            status: 'pending',
+            level: registry.get(check.externalUserId)?.level ?? 0,
+            providerRef: check.checkId,
+          }
   registry.set(record)
   return record
 }

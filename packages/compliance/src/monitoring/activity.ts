@@ -44,7 +44,10 @@ export type ActivityStore = {
 }
 
 /** Creates an {@link ActivityStore}. */
-export function createActivityStore(options: { retentionMs: number; maxEntriesPerAccount?: number }): ActivityStore {
+export function createActivityStore(options: {
+  retentionMs: number
+  maxEntriesPerAccount?: number
+}): ActivityStore {
   const accounts = new Map<string, AccountState>()
   let retentionMs = options.retentionMs
   const max = options.maxEntriesPerAccount ?? 10_000

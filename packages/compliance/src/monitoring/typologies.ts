@@ -69,7 +69,9 @@ export function detectRapidMovement(parameters: {
     const deposit = window[i]!
     if (deposit.kind !== 'deposit') continue
     if (value * 100n < deposit.value * BigInt(rule.minShareOfDepositPercent)) continue
-    const trade = window.find((e) => e.kind === 'trade' && e.t >= deposit.t && e.t <= event.timestamp)
+    const trade = window.find(
+      (e) => e.kind === 'trade' && e.t >= deposit.t && e.t <= event.timestamp,
+    )
     if (rule.requireTrade && !trade) continue
     const minutes = (event.timestamp - deposit.t) / 60_000
     return {
@@ -119,7 +121,9 @@ export function detectVelocity(parameters: {
   const matches = (e: ActivityEntry) =>
     e.id !== event.id &&
     (rule.kinds as readonly string[]).includes(e.kind === 'transfer-out' ? 'transfer' : e.kind)
-  const prior = parameters.activity.window(event.accountId, event.timestamp, rule.windowMs).filter(matches)
+  const prior = parameters.activity
+    .window(event.accountId, event.timestamp, rule.windowMs)
+    .filter(matches)
   const count = prior.length + 1
   const total = prior.reduce((a, e) => a + e.value, value)
   const overCount = rule.maxCount !== undefined && count > rule.maxCount
@@ -127,7 +131,11 @@ export function detectVelocity(parameters: {
   if (!overCount && !overValue) return undefined
   return {
     message: `${count} ${rule.kinds.join('/')} events worth ${fmt(total, parameters.decimals)} within ${rule.windowMs / 60_000} min.`,
-    evidence: { count, total: fmt(total, parameters.decimals), eventIds: [...prior.map((e) => e.id), event.id] },
+    evidence: {
+      count,
+      total: fmt(total, parameters.decimals),
+      eventIds: [...prior.map((e) => e.id), event.id],
+    },
   }
 }
 

@@ -11,7 +11,12 @@ import {
 } from '@strongroom/core'
 import { ComplianceError } from '../errors.js'
 
-const SEVERITY_RANK: Record<ComplianceAlert['severity'], number> = { low: 0, medium: 1, high: 2, critical: 3 }
+const SEVERITY_RANK: Record<ComplianceAlert['severity'], number> = {
+  low: 0,
+  medium: 1,
+  high: 2,
+  critical: 3,
+}
 
 /** A case for a reviewer: one event, its decision and alerts, and the review so far. */
 export type ReviewCase = {
@@ -77,14 +82,22 @@ export type ReviewQueue = {
 }
 
 /** Creates an in-memory {@link ReviewQueue}. */
-export function createReviewQueue(parameters: { clock: Clock; ids: IdGenerator; audit?: AuditLog | undefined }): ReviewQueue {
+export function createReviewQueue(parameters: {
+  clock: Clock
+  ids: IdGenerator
+  audit?: AuditLog | undefined
+}): ReviewQueue {
   const cases = new Map<string, ReviewCase>()
   const order = (a: ReviewCase, b: ReviewCase) =>
-    b.score - a.score || SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.openedAt - b.openedAt || (a.caseId < b.caseId ? -1 : 1)
+    b.score - a.score ||
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    a.openedAt - b.openedAt ||
+    (a.caseId < b.caseId ? -1 : 1)
   const open = () => [...cases.values()].filter((c) => c.status === 'open').sort(order)
   const mustGet = (caseId: string) => {
     const c = cases.get(caseId)
-    if (!c) throw new ComplianceError(`No review case ${caseId}.`, { code: 'COMPLIANCE_UNKNOWN_CASE' })
+    if (!c)
+      throw new ComplianceError(`No review case ${caseId}.`, { code: 'COMPLIANCE_UNKNOWN_CASE' })
     return c
   }
   return {
@@ -118,11 +131,21 @@ export function createReviewQueue(parameters: { clock: Clock; ids: IdGenerator; 
     async resolve({ caseId, reviewer, resolution, note }) {
       const c = mustGet(caseId)
       const at = parameters.clock.now()
-      const updated: ReviewCase = { ...c, status: resolution, notes: [...c.notes, { at, reviewer, text: note }] }
+      const updated: ReviewCase = {
+        ...c,
+        status: resolution,
+        notes: [...c.notes, { at, reviewer, text: note }],
+      }
       await parameters.audit?.append({
         type: 'compliance.review',
         actor: reviewer,
-        data: { caseId, eventId: c.event.id, resolution, note, ruleVersion: c.decision.ruleVersion },
+        data: {
+          caseId,
+          eventId: c.event.id,
+          resolution,
+          note,
+          ruleVersion: c.decision.ruleVersion,
+        },
       })
       cases.set(caseId, updated)
       return updated
@@ -134,11 +157,18 @@ export function createReviewQueue(parameters: { clock: Clock; ids: IdGenerator; 
         subject: { accountId: c.event.accountId },
         openedAt: new Date(c.openedAt).toISOString(),
         status: c.status,
-        event: JSON.parse(canonicalJson(c.event as unknown as CanonicalValue)) as Record<string, CanonicalValue>,
+        event: JSON.parse(canonicalJson(c.event as unknown as CanonicalValue)) as Record<
+          string,
+          CanonicalValue
+        >,
         decision: {
           outcome: c.decision.outcome,
           ruleVersion: c.decision.ruleVersion,
-          issues: c.decision.issues.map((i) => ({ code: i.code, field: i.path.join('.'), message: i.message })),
+          issues: c.decision.issues.map((i) => ({
+            code: i.code,
+            field: i.path.join('.'),
+            message: i.message,
+          })),
         },
         alerts: c.decision.alerts.map((a) => ({
           code: a.code,
@@ -146,11 +176,19 @@ export function createReviewQueue(parameters: { clock: Clock; ids: IdGenerator; 
           severity: a.severity,
           score: a.score ?? null,
           message: a.message,
-          evidence: JSON.parse(canonicalJson((a.evidence ?? {}) as CanonicalValue)) as CanonicalValue,
+          evidence: JSON.parse(
+            canonicalJson((a.evidence ?? {}) as CanonicalValue),
+          ) as CanonicalValue,
         })),
-        notes: c.notes.map((n) => ({ at: new Date(n.at).toISOString(), reviewer: n.reviewer, text: n.text })),
+        notes: c.notes.map((n) => ({
+          at: new Date(n.at).toISOString(),
+          reviewer: n.reviewer,
+          text: n.text,
+        })),
       }
-      const digest = createHash('sha256').update(canonicalJson(body as unknown as CanonicalValue)).digest('hex')
+      const digest = createHash('sha256')
+        .update(canonicalJson(body as unknown as CanonicalValue))
+        .digest('hex')
       return { ...body, digest }
     },
     get size() {
@@ -166,13 +204,18 @@ export function formatCaseReport(exported: CaseExport): string {
     `Opened ${exported.openedAt}; status ${exported.status}; rule version ${exported.decision.ruleVersion}`,
     `Event: ${String(exported.event.kind)} ${String(exported.event.id)} at ${new Date(Number(exported.event.timestamp)).toISOString()}`,
     `Decision: ${exported.decision.outcome}`,
-    ...exported.decision.issues.map((i) => `  issue ${i.code} (${i.field || '(event)'}): ${i.message}`),
+    ...exported.decision.issues.map(
+      (i) => `  issue ${i.code} (${i.field || '(event)'}): ${i.message}`,
+    ),
     'Alerts:',
     ...exported.alerts.map(
-      (a) => `  [${a.severity}${a.score === null ? '' : ` score ${a.score.toFixed(3)}`}] ${a.code} (${a.ruleId}): ${a.message}\n    evidence: ${canonicalJson(a.evidence)}`,
+      (a) =>
+        `  [${a.severity}${a.score === null ? '' : ` score ${a.score.toFixed(3)}`}] ${a.code} (${a.ruleId}): ${a.message}\n    evidence: ${canonicalJson(a.evidence)}`,
     ),
     'Notes:',
-    ...(exported.notes.length ? exported.notes.map((n) => `  ${n.at} ${n.reviewer}: ${n.text}`) : ['  (none)']),
+    ...(exported.notes.length
+      ? exported.notes.map((n) => `  ${n.at} ${n.reviewer}: ${n.text}`)
+      : ['  (none)']),
     `Digest (SHA-256 of the canonical case): ${exported.digest}`,
   ]
   return `${lines.join('\n')}\n`

@@ -34,29 +34,41 @@ describe('chain-aware address normalisation', () => {
     expect(normalizeAddress({ address: lower.toUpperCase(), chain: 'XBT' }).key).toBe(lower)
     expect(detectAddressFamily(lower)).toBe('bech32')
     const mixed = `bc1Q${lower.slice(4)}`
-    expect(() => normalizeAddress({ address: mixed })).toThrow(expect.objectContaining({ rule: 'mixed_case', path: ['address'] }))
+    expect(() => normalizeAddress({ address: mixed })).toThrow(
+      expect.objectContaining({ rule: 'mixed_case', path: ['address'] }),
+    )
   })
 
   it('refuses unknown chains, wrong-chain forms and garbage, naming the field', () => {
     const cases: [Parameters<typeof normalizeAddress>[0], string, string][] = [
-      [{ address: '0x' + 'ab'.repeat(20), chain: 'DOGECOIN' }, 'chain', 'unknown_chain'],
+      [{ address: `0x${'ab'.repeat(20)}`, chain: 'DOGECOIN' }, 'chain', 'unknown_chain'],
       [{ address: '1BoatSLRHtKNngkdXEeobR76b53LETtpyT', chain: 'ETH' }, 'address', 'wrong_chain'],
-      [{ address: '0x' + 'ab'.repeat(20), chain: 'XBT' }, 'address', 'wrong_chain'],
+      [{ address: `0x${'ab'.repeat(20)}`, chain: 'XBT' }, 'address', 'wrong_chain'],
       [{ address: 'not an address' }, 'address', 'format'],
       [{ address: '' }, 'address', 'format'],
-      [{ address: '0x' + 'ab'.repeat(19) + 'a' }, 'address', 'format'],
+      [{ address: `0x${'ab'.repeat(19)}a` }, 'address', 'format'],
     ]
     for (const [input, field, rule] of cases) {
       const run = () => normalizeAddress(input)
       expect(run).toThrow(ComplianceInputError)
-      expect(run).toThrow(expect.objectContaining({ code: 'COMPLIANCE_INVALID_ADDRESS', path: [field], rule }))
+      expect(run).toThrow(
+        expect.objectContaining({ code: 'COMPLIANCE_INVALID_ADDRESS', path: [field], rule }),
+      )
     }
   })
 
   it('one token on several chains; custom chains can be added', () => {
-    expect(normalizeAddress({ address: 'TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE', chain: 'usdt' }).chain).toBe('USDT')
-    expect(normalizeAddress({ address: '0x' + 'cd'.repeat(20), chain: 'USDT' }).family).toBe('evm')
+    expect(
+      normalizeAddress({ address: 'TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE', chain: 'usdt' }).chain,
+    ).toBe('USDT')
+    expect(normalizeAddress({ address: `0x${'cd'.repeat(20)}`, chain: 'USDT' }).family).toBe('evm')
     const chains = defineChains([{ code: 'sol', families: ['base58'] }])
-    expect(normalizeAddress({ address: '7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV', chain: 'SOL', chains }).family).toBe('base58')
+    expect(
+      normalizeAddress({
+        address: '7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV',
+        chain: 'SOL',
+        chains,
+      }).family,
+    ).toBe('base58')
   })
 })

@@ -61,14 +61,16 @@ export function defineChains(
   base: Readonly<Record<string, ChainSpec>> = DEFAULT_CHAINS,
 ): Readonly<Record<string, ChainSpec>> {
   const table: Record<string, ChainSpec> = { ...base }
-  for (const spec of extra) table[spec.code.toUpperCase()] = { ...spec, code: spec.code.toUpperCase() }
+  for (const spec of extra)
+    table[spec.code.toUpperCase()] = { ...spec, code: spec.code.toUpperCase() }
   return Object.freeze(table)
 }
 
 const EVM = /^0x[0-9a-fA-F]{40}$/
 const BECH32_LOWER = /^[a-z]{1,83}1[02-9ac-hj-np-z]{6,}$/
 const BECH32_UPPER = /^[A-Z]{1,83}1[02-9AC-HJ-NP-Z]{6,}$/
-const CASHADDR = /^(?:(bitcoincash|bchtest|bchreg):)?([qp][02-9ac-hj-np-z]{41}|[QP][02-9AC-HJ-NP-Z]{41})$/i
+const CASHADDR =
+  /^(?:(bitcoincash|bchtest|bchreg):)?([qp][02-9ac-hj-np-z]{41}|[QP][02-9AC-HJ-NP-Z]{41})$/i
 const BASE58 = /^[1-9A-HJ-NP-Za-km-z]{20,120}$/
 const PRINTABLE = /^[\x21-\x7e]{1,128}$/
 
@@ -152,7 +154,12 @@ export function normalizeAddress(parameters: NormalizeAddressParameters): Normal
     })
   }
   const family = detectAddressFamily(address)
-  if (family === undefined && /^[a-z]{1,83}1/i.test(address) && /[a-z]/.test(address) && /[A-Z]/.test(address)) {
+  if (
+    family === undefined &&
+    /^[a-z]{1,83}1/i.test(address) &&
+    /[a-z]/.test(address) &&
+    /[A-Z]/.test(address)
+  ) {
     const lower = address.toLowerCase()
     if (BECH32_LOWER.test(lower)) {
       throw new ComplianceInputError('bech32 addresses must not mix upper and lower case.', {

@@ -1,5 +1,5 @@
-import type { SanctionedParty } from './listEntry.js'
 import { jaroWinkler } from './jaroWinkler.js'
+import type { SanctionedParty } from './listEntry.js'
 import { nameSkeleton, transliterate } from './transliterate.js'
 
 /** Options of {@link createNameScreen}. */
@@ -101,7 +101,10 @@ function deletionVariants(token: string, d: number, out: Set<string>): void {
   }
 }
 
-function buildTokenIndex(names: readonly IndexedName[], pick: (n: IndexedName) => readonly string[]): TokenIndex {
+function buildTokenIndex(
+  names: readonly IndexedName[],
+  pick: (n: IndexedName) => readonly string[],
+): TokenIndex {
   const ids = new Map<string, number>()
   const postingLists: number[][] = []
   const nameTokenIds: Int32Array[] = []
@@ -231,7 +234,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     // also try each adjacent pair joined, on either side.
     // A joined pair only counts against a token of about its length (JW's prefix bonus would
     // otherwise let `lazarusholdings` match `lazarus`).
-    const near = (length: number, tokens: readonly string[]) => tokens.some((t) => Math.abs(t.length - length) <= 2)
+    const near = (length: number, tokens: readonly string[]) =>
+      tokens.some((t) => Math.abs(t.length - length) <= 2)
     for (let i = 0; i + 1 < queryTokens.length; i++) {
       if (!near(queryTokens[i]!.length + queryTokens[i + 1]!.length, listedTokens)) continue
       const merged = mergeAt(queryTokens, i)
@@ -241,7 +245,12 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     }
     for (let j = 0; j + 1 < listedTokens.length; j++) {
       if (!near(listedTokens[j]!.length + listedTokens[j + 1]!.length, queryTokens)) continue
-      const candidate = scoreTokens(queryTokens, query.tokens, mergeAt(listedTokens, j), mergeAt(name.tokens, j))
+      const candidate = scoreTokens(
+        queryTokens,
+        query.tokens,
+        mergeAt(listedTokens, j),
+        mergeAt(name.tokens, j),
+      )
       if (candidate.score > best.score) best = candidate
     }
     return {
@@ -302,7 +311,13 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       }
     }
     const penalty = totalChars === 0 ? 0 : unmatchedPenalty * (unmatchedChars / totalChars)
-    return { score: Math.max(0, Math.min(1, tokenScore - penalty)), tokens, unmatched, tokenScore, penalty }
+    return {
+      score: Math.max(0, Math.min(1, tokenScore - penalty)),
+      tokens,
+      unmatched,
+      tokenScore,
+      penalty,
+    }
   }
 
   return {
@@ -358,7 +373,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       }
       // 2. The most common query tokens whose weight together stays below the threshold cannot
       //    make a match on their own: only the others nominate candidate names.
-      const order = queryTokens.map((_, qi) => qi).sort((a, b) => matched[b]!.postings - matched[a]!.postings)
+      const order = queryTokens
+        .map((_, qi) => qi)
+        .sort((a, b) => matched[b]!.postings - matched[a]!.postings)
       const nominating = new Array<boolean>(queryTokens.length).fill(true)
       let commonWeight = 0
       for (const qi of order) {
@@ -416,7 +433,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       for (let qi = 0; qi < queryTokens.length; qi++) {
         if (nominating[qi]) continue
         const m = matched[qi]!
-        for (let t = 0; t < m.ids.length; t++) simTable[m.ids[t]! * MAX_QUERY_TOKENS + qi] = m.sims[t]!
+        for (let t = 0; t < m.ids.length; t++)
+          simTable[m.ids[t]! * MAX_QUERY_TOKENS + qi] = m.sims[t]!
       }
       if (nominating.includes(false)) {
         for (const nameId of touched) {
@@ -452,7 +470,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
           if (pair === 0) continue
           const wa = Math.max(queryTokens[qi]!.length, 1)
           const wb = Math.max(queryTokens[qi + 1]!.length, 1)
-          const withPair = upper - scratch[slot + qi]! * wa - scratch[slot + qi + 1]! * wb + pair * (wa + wb)
+          const withPair =
+            upper - scratch[slot + qi]! * wa - scratch[slot + qi + 1]! * wb + pair * (wa + wb)
           if (withPair > bound) bound = withPair
         }
         scratch.fill(0, slot, slot + MAX_QUERY_TOKENS)

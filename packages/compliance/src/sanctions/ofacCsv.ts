@@ -1,5 +1,5 @@
 import { ComplianceInputError } from '../errors.js'
-import { CsvSyntaxError, type CsvRecord, parseCsv } from '../util/csv.js'
+import { type CsvRecord, CsvSyntaxError, parseCsv } from '../util/csv.js'
 import type { SanctionedAddress, SanctionedParty, SanctionsList } from './listEntry.js'
 
 /** Parameters of {@link parseOfacSdnCsv}: the text of OFAC's legacy CSV files. */

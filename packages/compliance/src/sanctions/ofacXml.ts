@@ -138,8 +138,12 @@ export function parseOfacAdvancedXml(
 ): SanctionsList {
   const featureTypes = new Map<string, string>()
   const parties: SanctionedParty[] = []
-  const rawAddresses: { featureTypeId: string; address: string; entityId: string; party: SanctionedParty }[] =
-    []
+  const rawAddresses: {
+    featureTypeId: string
+    address: string
+    entityId: string
+    party: SanctionedParty
+  }[] = []
   let root = ''
   let text = ''
   let published: string | undefined
@@ -159,8 +163,16 @@ export function parseOfacAdvancedXml(
         party = { id: attributes.FixedRef ?? '', names: [], primary: 0, type: 'entity' }
       } else if (party && name === 'Profile') {
         const subType = attributes.PartySubTypeID
-        party.type = subType === '4' ? 'individual' : subType === '1' ? 'vessel' : subType === '2' ? 'aircraft' : 'entity'
-      } else if (party && name === 'Alias') inAlias = { primary: attributes.Primary === 'true', parts: [] }
+        party.type =
+          subType === '4'
+            ? 'individual'
+            : subType === '1'
+              ? 'vessel'
+              : subType === '2'
+                ? 'aircraft'
+                : 'entity'
+      } else if (party && name === 'Alias')
+        inAlias = { primary: attributes.Primary === 'true', parts: [] }
       else if (party && name === 'Feature') feature = attributes.FeatureTypeID ?? null
     },
     text(t) {
@@ -173,7 +185,8 @@ export function parseOfacAdvancedXml(
       if (name === 'FeatureType' && featureTypeId) {
         featureTypes.set(featureTypeId, value)
         featureTypeId = null
-      } else if (name === 'DatePublished' || name === 'DateOfIssue') published ??= value || undefined
+      } else if (name === 'DatePublished' || name === 'DateOfIssue')
+        published ??= value || undefined
       else if (name === 'NamePartValue' && inAlias && value) inAlias.parts.push(value)
       else if (name === 'Alias' && party && inAlias) {
         if (inAlias.parts.length) {
@@ -197,7 +210,8 @@ export function parseOfacAdvancedXml(
           programs: [],
         }
         parties.push(record)
-        for (const a of pending.splice(0)) rawAddresses.push({ ...a, entityId: p.id, party: record })
+        for (const a of pending.splice(0))
+          rawAddresses.push({ ...a, entityId: p.id, party: record })
       }
     },
   })

@@ -8,7 +8,14 @@ type FtmEntity = {
   datasets?: unknown
 }
 
-const PARTY_SCHEMAS = new Set(['Person', 'Organization', 'Company', 'LegalEntity', 'Vessel', 'Airplane'])
+const PARTY_SCHEMAS = new Set([
+  'Person',
+  'Organization',
+  'Company',
+  'LegalEntity',
+  'Vessel',
+  'Airplane',
+])
 
 const strings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
@@ -48,7 +55,8 @@ export function parseOpenSanctionsEntities(
     for (const values of Object.values(v.properties as Record<string, unknown>)) {
       if (Array.isArray(values)) {
         for (const nested of values) {
-          if (typeof nested === 'object' && nested !== null && 'schema' in nested) accept(nested, line)
+          if (typeof nested === 'object' && nested !== null && 'schema' in nested)
+            accept(nested, line)
         }
       }
     }
@@ -66,7 +74,7 @@ export function parseOpenSanctionsEntities(
         cause: error,
       })
     }
-    ;(parsed as unknown[]).forEach((value, i) => accept(value, i + 1))
+    for (const [i, value] of (parsed as unknown[]).entries()) accept(value, i + 1)
   } else {
     const lines = text.split('\n')
     for (let i = 0; i < lines.length; i++) {
@@ -106,7 +114,13 @@ export function parseOpenSanctionsEntities(
       const name = holder ? strings(holder.properties.name)[0] : undefined
       for (const address of keys) {
         for (const currency of currencies.length ? currencies : ['UNKNOWN']) {
-          addresses.push({ address, currency, entityId: holder?.id ?? entity.id, name, programs: datasets })
+          addresses.push({
+            address,
+            currency,
+            entityId: holder?.id ?? entity.id,
+            name,
+            programs: datasets,
+          })
         }
       }
     } else if (PARTY_SCHEMAS.has(entity.schema)) {

@@ -10,14 +10,21 @@ import type { SanctionedParty, SanctionsList } from './listEntry.js'
  * @throws {ComplianceInputError} `COMPLIANCE_LIST_PARSE_FAILED` on malformed XML (line, element
  * path) or a document that is not the consolidated list.
  */
-export function parseUnConsolidatedXml(xml: string, options: { source?: string } = {}): SanctionsList {
+export function parseUnConsolidatedXml(
+  xml: string,
+  options: { source?: string } = {},
+): SanctionsList {
   const parties: SanctionedParty[] = []
   const path: string[] = []
   let text = ''
   let root = ''
   let published: string | undefined
-  let record: { kind: string; parts: Record<string, string>; aliases: string[]; program: string } | null =
-    null
+  let record: {
+    kind: string
+    parts: Record<string, string>
+    aliases: string[]
+    program: string
+  } | null = null
   try {
     scanXml(xml, {
       open(name, attributes) {
@@ -27,7 +34,8 @@ export function parseUnConsolidatedXml(xml: string, options: { source?: string }
         }
         path.push(name)
         text = ''
-        if (name === 'INDIVIDUAL' || name === 'ENTITY') record = { kind: name, parts: {}, aliases: [], program: '' }
+        if (name === 'INDIVIDUAL' || name === 'ENTITY')
+          record = { kind: name, parts: {}, aliases: [], program: '' }
       },
       text(t) {
         text += t
@@ -38,7 +46,10 @@ export function parseUnConsolidatedXml(xml: string, options: { source?: string }
         text = ''
         if (!record) return
         const parent = path[path.length - 1]
-        if (parent === record.kind && /^(FIRST|SECOND|THIRD|FOURTH)_NAME$|^REFERENCE_NUMBER$|^DATAID$/.test(name)) {
+        if (
+          parent === record.kind &&
+          /^(FIRST|SECOND|THIRD|FOURTH)_NAME$|^REFERENCE_NUMBER$|^DATAID$/.test(name)
+        ) {
           record.parts[name] = value
         } else if (parent === record.kind && name === 'UN_LIST_TYPE') record.program = value
         else if (name === 'NAME_ORIGINAL_SCRIPT' && value) record.aliases.push(value)

@@ -42,7 +42,11 @@ type Tree = {
 
 const fround = Math.fround
 
-function modelError(path: (string | number)[], message: string, rule = 'format'): ComplianceInputError {
+function modelError(
+  path: (string | number)[],
+  message: string,
+  rule = 'format',
+): ComplianceInputError {
   return new ComplianceInputError(message, { code: 'COMPLIANCE_INVALID_MODEL', path, rule })
 }
 
@@ -67,7 +71,9 @@ function buildModel(
         let goLeft: boolean
         if (float32) {
           // XGBoost stores split values and compares features as float32.
-          goLeft = Number.isNaN(x) ? tree.defaultLeft[node] === 1 : fround(x) < tree.threshold[node]!
+          goLeft = Number.isNaN(x)
+            ? tree.defaultLeft[node] === 1
+            : fround(x) < tree.threshold[node]!
         } else {
           const missing = tree.missing[node]!
           if (Number.isNaN(x) && missing !== 2) x = 0
@@ -86,7 +92,8 @@ function buildModel(
     switch (objective) {
       case 'binary:logistic':
       case 'reg:logistic':
-        for (let i = 0; i < margin.length; i++) margin[i] = 1 / (1 + Math.exp(-transformParam * margin[i]!))
+        for (let i = 0; i < margin.length; i++)
+          margin[i] = 1 / (1 + Math.exp(-transformParam * margin[i]!))
         return margin
       case 'count:poisson':
         for (let i = 0; i < margin.length; i++) margin[i] = Math.exp(margin[i]!)
@@ -107,13 +114,22 @@ function buildModel(
         return margin
     }
   }
-  return { format, objective, numOutputs, numFeatures, numTrees: trees.length, predictMargin, predict }
+  return {
+    format,
+    objective,
+    numOutputs,
+    numFeatures,
+    numTrees: trees.length,
+    predictMargin,
+    predict,
+  }
 }
 
 /** The margin a base score stands for under `objective` (XGBoost's ProbToMargin). */
 function baseScoreToMargin(objective: GbdtObjective, baseScore: number): number {
   if (objective === 'binary:logistic' || objective === 'reg:logistic') {
-    if (!(baseScore > 0 && baseScore < 1)) throw modelError(['base_score'], `must lie in (0, 1) for ${objective}.`, 'range')
+    if (!(baseScore > 0 && baseScore < 1))
+      throw modelError(['base_score'], `must lie in (0, 1) for ${objective}.`, 'range')
     return Math.log(baseScore / (1 - baseScore))
   }
   if (objective === 'count:poisson') return Math.log(baseScore)
@@ -121,13 +137,23 @@ function baseScoreToMargin(objective: GbdtObjective, baseScore: number): number 
 }
 
 const OBJECTIVES: readonly GbdtObjective[] = [
-  'binary:logistic', 'binary:logitraw', 'reg:squarederror', 'reg:logistic', 'count:poisson', 'multi:softprob', 'multi:softmax',
+  'binary:logistic',
+  'binary:logitraw',
+  'reg:squarederror',
+  'reg:logistic',
+  'count:poisson',
+  'multi:softprob',
+  'multi:softmax',
 ]
 
 function objectiveOf(name: unknown, path: (string | number)[]): GbdtObjective {
   const n = name === 'reg:linear' ? 'reg:squarederror' : name
   if (typeof n !== 'string' || !OBJECTIVES.includes(n as GbdtObjective)) {
-    throw modelError(path, `objective "${String(name)}" is not supported (${OBJECTIVES.join(', ')}).`, 'unsupported_objective')
+    throw modelError(
+      path,
+      `objective "${String(name)}" is not supported (${OBJECTIVES.join(', ')}).`,
+      'unsupported_objective',
+    )
   }
   return n as GbdtObjective
 }
@@ -144,12 +170,14 @@ export type ParseXgboostModelOptions = {
 
 const num = (v: unknown, path: (string | number)[]): number => {
   const n = typeof v === 'string' ? Number(v.replace(/^\[|\]$/g, '')) : v
-  if (typeof n !== 'number' || !Number.isFinite(n)) throw modelError(path, 'must be a finite number.', 'type')
+  if (typeof n !== 'number' || !Number.isFinite(n))
+    throw modelError(path, 'must be a finite number.', 'type')
   return n
 }
 
 const intArray = (v: unknown, path: (string | number)[]): number[] => {
-  if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x))) throw modelError(path, 'must be an array of integers.', 'type')
+  if (!Array.isArray(v) || !v.every((x) => Number.isInteger(x)))
+    throw modelError(path, 'must be an array of integers.', 'type')
   return v as number[]
 }
 
@@ -163,23 +191,52 @@ const intArray = (v: unknown, path: (string | number)[]): number[] => {
  * @throws {ComplianceInputError} `COMPLIANCE_INVALID_MODEL` naming the offending element
  * (malformed tree, child index out of range, categorical split, unsupported objective).
  */
-export function parseXgboostModel(json: unknown, options: ParseXgboostModelOptions = {}): GbdtModel {
+export function parseXgboostModel(
+  json: unknown,
+  options: ParseXgboostModelOptions = {},
+): GbdtModel {
   if (Array.isArray(json)) return parseXgboostDump(json, options)
   if (typeof json !== 'object' || json === null || !('learner' in json)) {
-    throw modelError([], 'is neither an XGBoost native model (learner…) nor a dump (array of trees).')
+    throw modelError(
+      [],
+      'is neither an XGBoost native model (learner…) nor a dump (array of trees).',
+    )
   }
   const learner = (json as { learner: Record<string, unknown> }).learner
   const param = (learner.learner_model_param ?? {}) as Record<string, unknown>
-  const objective = options.objective ?? objectiveOf((learner.objective as { name?: unknown } | undefined)?.name, ['learner', 'objective', 'name'])
-  const numClass = Math.max(1, num(param.num_class ?? 0, ['learner', 'learner_model_param', 'num_class']))
-  const baseScore = options.baseScore ?? num(param.base_score ?? 0.5, ['learner', 'learner_model_param', 'base_score'])
-  const booster = learner.gradient_booster as { name?: string; model?: Record<string, unknown> } | undefined
+  const objective =
+    options.objective ??
+    objectiveOf((learner.objective as { name?: unknown } | undefined)?.name, [
+      'learner',
+      'objective',
+      'name',
+    ])
+  const numClass = Math.max(
+    1,
+    num(param.num_class ?? 0, ['learner', 'learner_model_param', 'num_class']),
+  )
+  const baseScore =
+    options.baseScore ??
+    num(param.base_score ?? 0.5, ['learner', 'learner_model_param', 'base_score'])
+  const booster = learner.gradient_booster as
+    | { name?: string; model?: Record<string, unknown> }
+    | undefined
   if (booster?.name !== 'gbtree' || !booster.model) {
-    throw modelError(['learner', 'gradient_booster', 'name'], `booster "${String(booster?.name)}" is not supported (gbtree only).`, 'unsupported_booster')
+    throw modelError(
+      ['learner', 'gradient_booster', 'name'],
+      `booster "${String(booster?.name)}" is not supported (gbtree only).`,
+      'unsupported_booster',
+    )
   }
   const rawTrees = booster.model.trees
-  if (!Array.isArray(rawTrees)) throw modelError(['learner', 'gradient_booster', 'model', 'trees'], 'must be an array.', 'type')
-  const treeInfo = intArray(booster.model.tree_info ?? rawTrees.map(() => 0), ['learner', 'gradient_booster', 'model', 'tree_info'])
+  if (!Array.isArray(rawTrees))
+    throw modelError(['learner', 'gradient_booster', 'model', 'trees'], 'must be an array.', 'type')
+  const treeInfo = intArray(booster.model.tree_info ?? rawTrees.map(() => 0), [
+    'learner',
+    'gradient_booster',
+    'model',
+    'tree_info',
+  ])
   const trees = rawTrees.map((raw: Record<string, unknown>, t: number) => {
     const path = ['learner', 'gradient_booster', 'model', 'trees', t]
     const left = intArray(raw.left_children, [...path, 'left_children'])
@@ -189,13 +246,27 @@ export function parseXgboostModel(json: unknown, options: ParseXgboostModelOptio
     const defaultLeft = raw.default_left
     const splitType = (raw.split_type ?? []) as unknown[]
     const n = left.length
-    if (!Array.isArray(cond) || cond.length !== n || right.length !== n || splitIndex.length !== n || !Array.isArray(defaultLeft) || defaultLeft.length !== n) {
+    if (
+      !Array.isArray(cond) ||
+      cond.length !== n ||
+      right.length !== n ||
+      splitIndex.length !== n ||
+      !Array.isArray(defaultLeft) ||
+      defaultLeft.length !== n
+    ) {
       throw modelError(path, 'node arrays have different lengths.', 'shape')
     }
-    if (splitType.some((s) => s !== 0)) throw modelError([...path, 'split_type'], 'categorical splits are not supported.', 'categorical_split')
+    if (splitType.some((s) => s !== 0))
+      throw modelError(
+        [...path, 'split_type'],
+        'categorical splits are not supported.',
+        'categorical_split',
+      )
     const tree: Tree = {
       feature: Int32Array.from(splitIndex),
-      threshold: Float64Array.from(cond.map((c, i) => fround(num(c, [...path, 'split_conditions', i])))),
+      threshold: Float64Array.from(
+        cond.map((c, i) => fround(num(c, [...path, 'split_conditions', i]))),
+      ),
       left: Int32Array.from(left),
       right: Int32Array.from(right),
       defaultLeft: Uint8Array.from(defaultLeft.map((d) => (d === true || d === 1 ? 1 : 0))),
@@ -207,25 +278,48 @@ export function parseXgboostModel(json: unknown, options: ParseXgboostModelOptio
     checkTree(tree, path)
     return tree
   })
-  return buildModel('xgboost', trees, objective, numClass, baseScoreToMargin(objective, baseScore), 1)
+  return buildModel(
+    'xgboost',
+    trees,
+    objective,
+    numClass,
+    baseScoreToMargin(objective, baseScore),
+    1,
+  )
 }
 
-type DumpNode = { nodeid?: unknown; split?: unknown; split_condition?: unknown; yes?: unknown; no?: unknown; missing?: unknown; leaf?: unknown; children?: unknown }
+type DumpNode = {
+  nodeid?: unknown
+  split?: unknown
+  split_condition?: unknown
+  yes?: unknown
+  no?: unknown
+  missing?: unknown
+  leaf?: unknown
+  children?: unknown
+}
 
 function parseXgboostDump(trees: unknown[], options: ParseXgboostModelOptions): GbdtModel {
-  if (!options.objective) throw modelError(['objective'], 'a dump carries no objective: pass options.objective.', 'required')
+  if (!options.objective)
+    throw modelError(
+      ['objective'],
+      'a dump carries no objective: pass options.objective.',
+      'required',
+    )
   const objective = options.objective
   const numClass = Math.max(1, options.numClass ?? 1)
   const built = trees.map((root, t) => {
     const nodes = new Map<number, DumpNode>()
     const visit = (node: unknown, path: (string | number)[]) => {
-      if (typeof node !== 'object' || node === null) throw modelError(path, 'must be a node object.', 'type')
+      if (typeof node !== 'object' || node === null)
+        throw modelError(path, 'must be a node object.', 'type')
       const n = node as DumpNode
       const id = num(n.nodeid, [...path, 'nodeid'])
       nodes.set(id, n)
       if (n.leaf === undefined) {
-        if (!Array.isArray(n.children)) throw modelError([...path, 'children'], 'a split node needs children.', 'required')
-        n.children.forEach((c, i) => visit(c, [...path, 'children', i]))
+        if (!Array.isArray(n.children))
+          throw modelError([...path, 'children'], 'a split node needs children.', 'required')
+        for (const [i, c] of n.children.entries()) visit(c, [...path, 'children', i])
       }
     }
     visit(root, [t])
@@ -247,7 +341,12 @@ function parseXgboostDump(trees: unknown[], options: ParseXgboostModelOptions): 
       }
       const split = String(n.split ?? '')
       const m = /^f?([0-9]+)$/.exec(split)
-      if (!m) throw modelError([t, id, 'split'], `"${split}" is not a feature index (fN); dump with fmap names is not supported.`, 'format')
+      if (!m)
+        throw modelError(
+          [t, id, 'split'],
+          `"${split}" is not a feature index (fN); dump with fmap names is not supported.`,
+          'format',
+        )
       tree.feature[id] = Number(m[1])
       tree.threshold[id] = fround(num(n.split_condition, [t, id, 'split_condition']))
       tree.left[id] = num(n.yes, [t, id, 'yes'])
@@ -257,7 +356,14 @@ function parseXgboostDump(trees: unknown[], options: ParseXgboostModelOptions): 
     checkTree(tree, [t])
     return tree
   })
-  return buildModel('xgboost', built, objective, numClass, baseScoreToMargin(objective, options.baseScore ?? 0.5), 1)
+  return buildModel(
+    'xgboost',
+    built,
+    objective,
+    numClass,
+    baseScoreToMargin(objective, options.baseScore ?? 0.5),
+    1,
+  )
 }
 
 function checkTree(tree: Tree, path: (string | number)[]): void {
@@ -266,11 +372,13 @@ function checkTree(tree: Tree, path: (string | number)[]): void {
   const stack = [0]
   while (stack.length) {
     const node = stack.pop()!
-    if (node < 0 || node >= n) throw modelError(path, `child index ${node} is out of range.`, 'child_index')
+    if (node < 0 || node >= n)
+      throw modelError(path, `child index ${node} is out of range.`, 'child_index')
     if (seen[node]) throw modelError(path, `node ${node} is reached twice (not a tree).`, 'cycle')
     seen[node] = 1
     if (tree.left[node]! >= 0) {
-      if (tree.feature[node]! < 0) throw modelError(path, `node ${node} has a negative feature index.`, 'feature_index')
+      if (tree.feature[node]! < 0)
+        throw modelError(path, `node ${node} has a negative feature index.`, 'feature_index')
       stack.push(tree.left[node]!, tree.right[node]!)
     }
   }
@@ -302,11 +410,23 @@ type LgbNode = {
  * @throws {ComplianceInputError} `COMPLIANCE_INVALID_MODEL` naming the offending element
  * (categorical splits are not supported).
  */
-export function parseLightgbmModel(json: unknown, options: ParseLightgbmModelOptions = {}): GbdtModel {
-  if (typeof json !== 'object' || json === null || !Array.isArray((json as { tree_info?: unknown }).tree_info)) {
+export function parseLightgbmModel(
+  json: unknown,
+  options: ParseLightgbmModelOptions = {},
+): GbdtModel {
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    !Array.isArray((json as { tree_info?: unknown }).tree_info)
+  ) {
     throw modelError(['tree_info'], 'is not a LightGBM dump (tree_info missing).')
   }
-  const dump = json as { tree_info: { tree_structure?: unknown }[]; num_tree_per_iteration?: unknown; num_class?: unknown; objective?: unknown }
+  const dump = json as {
+    tree_info: { tree_structure?: unknown }[]
+    num_tree_per_iteration?: unknown
+    num_class?: unknown
+    objective?: unknown
+  }
   let objective = options.objective
   let sigmoid = 1
   if (!objective) {
@@ -318,22 +438,36 @@ export function parseLightgbmModel(json: unknown, options: ParseLightgbmModelOpt
     else if (word === 'multiclass' || word === 'softmax') objective = 'multi:softprob'
     else if (word === 'regression' || word === 'regression_l2') objective = 'reg:squarederror'
     else if (word === 'poisson') objective = 'count:poisson'
-    else throw modelError(['objective'], `objective "${text}" is not supported; pass options.objective.`, 'unsupported_objective')
+    else
+      throw modelError(
+        ['objective'],
+        `objective "${text}" is not supported; pass options.objective.`,
+        'unsupported_objective',
+      )
   }
-  const perIteration = Math.max(1, num(dump.num_tree_per_iteration ?? 1, ['num_tree_per_iteration']))
+  const perIteration = Math.max(
+    1,
+    num(dump.num_tree_per_iteration ?? 1, ['num_tree_per_iteration']),
+  )
   const trees = dump.tree_info.map((info, t) => {
     const nodes: LgbNode[] = []
     const leftList: number[] = []
     const rightList: number[] = []
     const visit = (node: unknown, path: (string | number)[]): number => {
-      if (typeof node !== 'object' || node === null) throw modelError(path, 'must be a node object.', 'type')
+      if (typeof node !== 'object' || node === null)
+        throw modelError(path, 'must be a node object.', 'type')
       const id = nodes.length
       nodes.push(node as LgbNode)
       leftList.push(-1)
       rightList.push(-1)
       const n = node as LgbNode
       if (n.leaf_value === undefined) {
-        if (n.decision_type !== '<=') throw modelError([...path, 'decision_type'], `"${String(n.decision_type)}" splits are not supported (numerical "<=" only).`, 'categorical_split')
+        if (n.decision_type !== '<=')
+          throw modelError(
+            [...path, 'decision_type'],
+            `"${String(n.decision_type)}" splits are not supported (numerical "<=" only).`,
+            'categorical_split',
+          )
         leftList[id] = visit(n.left_child, [...path, 'left_child'])
         rightList[id] = visit(n.right_child, [...path, 'right_child'])
       }
@@ -368,7 +502,10 @@ export function parseLightgbmModel(json: unknown, options: ParseLightgbmModelOpt
 }
 
 /** Parses a libsvm line (`label idx:value …`) into a dense row; absent features are `NaN`. */
-export function parseLibsvmRow(line: string, numFeatures: number): { label: number; features: Float64Array } {
+export function parseLibsvmRow(
+  line: string,
+  numFeatures: number,
+): { label: number; features: Float64Array } {
   const parts = line.trim().split(/\s+/)
   const features = new Float64Array(numFeatures).fill(Number.NaN)
   for (const part of parts.slice(1)) {

@@ -38,15 +38,22 @@ export function createGbdtAlertScorer(parameters: {
     score(input) {
       const row = features(input)
       if (row.length < parameters.model.numFeatures) {
-        throw new ComplianceInputError(`has ${row.length} features; the model uses ${parameters.model.numFeatures}.`, {
-          code: 'COMPLIANCE_INVALID_FEATURES',
-          path: ['features'],
-          rule: 'length',
-        })
+        throw new ComplianceInputError(
+          `has ${row.length} features; the model uses ${parameters.model.numFeatures}.`,
+          {
+            code: 'COMPLIANCE_INVALID_FEATURES',
+            path: ['features'],
+            rule: 'length',
+          },
+        )
       }
       for (let i = 0; i < row.length; i++) {
         if (typeof row[i] !== 'number') {
-          throw new ComplianceInputError('must be a number (NaN for missing).', { code: 'COMPLIANCE_INVALID_FEATURES', path: ['features', i], rule: 'type' })
+          throw new ComplianceInputError('must be a number (NaN for missing).', {
+            code: 'COMPLIANCE_INVALID_FEATURES',
+            path: ['features', i],
+            rule: 'type',
+          })
         }
       }
       const p = parameters.model.predict(row)[0] ?? 0

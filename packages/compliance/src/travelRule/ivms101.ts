@@ -12,9 +12,32 @@ const text = (max: number) => z.string().min(1).max(max)
 const naturalNameType = z.enum(['ALIA', 'BIRT', 'MAID', 'LEGL', 'MISC'])
 const legalNameType = z.enum(['LEGL', 'SHRT', 'TRAD'])
 const addressType = z.enum(['HOME', 'BIZZ', 'GEOG'])
-const nationalIdType = z.enum(['ARNU', 'CCPT', 'RAID', 'DRLC', 'FIIN', 'TXID', 'SOCS', 'IDCD', 'LEIX', 'MISC'])
+const nationalIdType = z.enum([
+  'ARNU',
+  'CCPT',
+  'RAID',
+  'DRLC',
+  'FIIN',
+  'TXID',
+  'SOCS',
+  'IDCD',
+  'LEIX',
+  'MISC',
+])
 const transliterationMethod = z.enum([
-  'ARAB', 'ARAN', 'ARMN', 'CYRL', 'DEVA', 'GEOR', 'GREK', 'HANI', 'HEBR', 'KANA', 'KORE', 'THAI', 'OTHR',
+  'ARAB',
+  'ARAN',
+  'ARMN',
+  'CYRL',
+  'DEVA',
+  'GEOR',
+  'GREK',
+  'HANI',
+  'HEBR',
+  'KANA',
+  'KORE',
+  'THAI',
+  'OTHR',
 ])
 
 const naturalPersonNameId = z.strictObject({
@@ -63,7 +86,10 @@ const naturalPerson = z.strictObject({
     .optional(),
   countryOfResidence: z.string().optional(),
 })
-const legalPersonNameId = z.strictObject({ legalPersonName: text(100), legalPersonNameIdentifierType: legalNameType })
+const legalPersonNameId = z.strictObject({
+  legalPersonName: text(100),
+  legalPersonNameIdentifierType: legalNameType,
+})
 const legalPerson = z.strictObject({
   name: z.strictObject({
     nameIdentifier: z.array(legalPersonNameId).min(1),
@@ -75,24 +101,37 @@ const legalPerson = z.strictObject({
   nationalIdentification: nationalIdentification.optional(),
   countryOfRegistration: z.string().optional(),
 })
-const person = z.strictObject({ naturalPerson: naturalPerson.optional(), legalPerson: legalPerson.optional() })
+const person = z.strictObject({
+  naturalPerson: naturalPerson.optional(),
+  legalPerson: legalPerson.optional(),
+})
 
 /** IVMS101 `IdentityPayload` schema (zod, strict: unknown elements are issues). */
 export const ivms101Schema = z.strictObject({
   originator: z
-    .strictObject({ originatorPersons: z.array(person).min(1), accountNumber: z.array(text(100)).optional() })
+    .strictObject({
+      originatorPersons: z.array(person).min(1),
+      accountNumber: z.array(text(100)).optional(),
+    })
     .optional(),
   beneficiary: z
-    .strictObject({ beneficiaryPersons: z.array(person).min(1), accountNumber: z.array(text(100)).optional() })
+    .strictObject({
+      beneficiaryPersons: z.array(person).min(1),
+      accountNumber: z.array(text(100)).optional(),
+    })
     .optional(),
   originatingVASP: z.strictObject({ originatingVASP: person }).optional(),
   beneficiaryVASP: z.strictObject({ beneficiaryVASP: person }).optional(),
   transferPath: z
     .strictObject({
-      transferPath: z.array(z.strictObject({ intermediaryVASP: person, sequence: z.number().int().min(0) })),
+      transferPath: z.array(
+        z.strictObject({ intermediaryVASP: person, sequence: z.number().int().min(0) }),
+      ),
     })
     .optional(),
-  payloadMetadata: z.strictObject({ transliterationMethod: z.array(transliterationMethod) }).optional(),
+  payloadMetadata: z
+    .strictObject({ transliterationMethod: z.array(transliterationMethod) })
+    .optional(),
 })
 
 /** An IVMS101 identity payload. */
@@ -159,13 +198,15 @@ export function validateIvms101(input: unknown, options: ValidateIvms101Options)
  */
 export function parseIvms101(input: unknown, options: ValidateIvms101Options): Ivms101Payload {
   const issues = validateIvms101(input, options)
-  if (issues.length > 0) throw inputErrorFromIssues('COMPLIANCE_INVALID_IVMS101', 'invalid IVMS101 payload', issues)
+  if (issues.length > 0)
+    throw inputErrorFromIssues('COMPLIANCE_INVALID_IVMS101', 'invalid IVMS101 payload', issues)
   return input as Ivms101Payload
 }
 
 function checkConstraints(p: Ivms101Payload, options: ValidateIvms101Options): Issue[] {
   const issues: Issue[] = []
-  const add = (code: string, path: IssuePath, message: string) => issues.push({ code, path, message })
+  const add = (code: string, path: IssuePath, message: string) =>
+    issues.push({ code, path, message })
   const country = (value: string | undefined, path: IssuePath) => {
     if (value !== undefined && !COUNTRY_CODES.has(value)) {
       add('valid_country_code', path, `"${value}" is not an ISO 3166-1 alpha-2 code or XX (C3).`)
@@ -175,7 +216,11 @@ function checkConstraints(p: Ivms101Payload, options: ValidateIvms101Options): I
     country(a.country, [...path, 'country'])
     const hasLines = (a.addressLine?.length ?? 0) > 0
     if (!hasLines && !(a.streetName && (a.buildingName || a.buildingNumber))) {
-      add('valid_address', path, 'needs addressLine, or streetName with buildingName and/or buildingNumber (C8).')
+      add(
+        'valid_address',
+        path,
+        'needs addressLine, or streetName with buildingName and/or buildingNumber (C8).',
+      )
     }
   }
   const checkPerson = (person: Ivms101Person, path: IssuePath, role: 'originator' | 'other') => {
@@ -187,84 +232,174 @@ function checkConstraints(p: Ivms101Payload, options: ValidateIvms101Options): I
     if (np) {
       const at = [...path, 'naturalPerson']
       if (!np.name.nameIdentifier.some((n) => n.nameIdentifierType === 'LEGL')) {
-        add('legal_name_present', [...at, 'name', 'nameIdentifier'], "needs a name of type 'LEGL' (C6).")
+        add(
+          'legal_name_present',
+          [...at, 'name', 'nameIdentifier'],
+          "needs a name of type 'LEGL' (C6).",
+        )
       }
-      np.geographicAddress?.forEach((a, i) => checkAddress(a, [...at, 'geographicAddress', i]))
+      for (const [i, a] of (np.geographicAddress ?? []).entries())
+        checkAddress(a, [...at, 'geographicAddress', i])
       country(np.countryOfResidence, [...at, 'countryOfResidence'])
-      country(np.nationalIdentification?.countryOfIssue, [...at, 'nationalIdentification', 'countryOfIssue'])
+      country(np.nationalIdentification?.countryOfIssue, [
+        ...at,
+        'nationalIdentification',
+        'countryOfIssue',
+      ])
       const ra = np.nationalIdentification?.registrationAuthority
       if (ra !== undefined && !/^RA[0-9]{6}$/.test(ra)) {
-        add('registration_authority', [...at, 'nationalIdentification', 'registrationAuthority'], `"${ra}" is not a GLEIF registration authority code (RAnnnnnn) (C10).`)
+        add(
+          'registration_authority',
+          [...at, 'nationalIdentification', 'registrationAuthority'],
+          `"${ra}" is not a GLEIF registration authority code (RAnnnnnn) (C10).`,
+        )
       }
       const dob = np.dateAndPlaceOfBirth?.dateOfBirth
       if (dob !== undefined) {
-        const valid = !Number.isNaN(Date.parse(`${dob}T00:00:00Z`)) && new Date(`${dob}T00:00:00Z`).toISOString().startsWith(dob)
-        if (!valid) add('date_format', [...at, 'dateAndPlaceOfBirth', 'dateOfBirth'], `"${dob}" is not a calendar date.`)
+        const valid =
+          !Number.isNaN(Date.parse(`${dob}T00:00:00Z`)) &&
+          new Date(`${dob}T00:00:00Z`).toISOString().startsWith(dob)
+        if (!valid)
+          add(
+            'date_format',
+            [...at, 'dateAndPlaceOfBirth', 'dateOfBirth'],
+            `"${dob}" is not a calendar date.`,
+          )
         else if (dob >= options.asOf) {
-          add('date_in_past', [...at, 'dateAndPlaceOfBirth', 'dateOfBirth'], `must be before ${options.asOf} (C2).`)
+          add(
+            'date_in_past',
+            [...at, 'dateAndPlaceOfBirth', 'dateOfBirth'],
+            `must be before ${options.asOf} (C2).`,
+          )
         }
       }
       if (role === 'originator') {
         const hasAddress = (np.geographicAddress?.length ?? 0) > 0
-        if (!hasAddress && !np.customerIdentification && !np.nationalIdentification && !np.dateAndPlaceOfBirth) {
-          add('originator_information_natural_person', at, 'an originator natural person needs a geographicAddress, customerIdentification, nationalIdentification or dateAndPlaceOfBirth (C1).')
+        if (
+          !hasAddress &&
+          !np.customerIdentification &&
+          !np.nationalIdentification &&
+          !np.dateAndPlaceOfBirth
+        ) {
+          add(
+            'originator_information_natural_person',
+            at,
+            'an originator natural person needs a geographicAddress, customerIdentification, nationalIdentification or dateAndPlaceOfBirth (C1).',
+          )
         }
       }
     } else if (lp) {
       const at = [...path, 'legalPerson']
       if (!lp.name.nameIdentifier.some((n) => n.legalPersonNameIdentifierType === 'LEGL')) {
-        add('legal_name_present_legal_person', [...at, 'name', 'nameIdentifier'], "needs a name of type 'LEGL' (C5).")
+        add(
+          'legal_name_present_legal_person',
+          [...at, 'name', 'nameIdentifier'],
+          "needs a name of type 'LEGL' (C5).",
+        )
       }
-      lp.geographicAddress?.forEach((a, i) => checkAddress(a, [...at, 'geographicAddress', i]))
+      for (const [i, a] of (lp.geographicAddress ?? []).entries())
+        checkAddress(a, [...at, 'geographicAddress', i])
       country(lp.countryOfRegistration, [...at, 'countryOfRegistration'])
       const nid = lp.nationalIdentification
       if (nid) {
         const nidPath = [...at, 'nationalIdentification']
         if (!['RAID', 'MISC', 'LEIX', 'TXID'].includes(nid.nationalIdentifierType)) {
-          add('valid_national_identifier_legal_person', [...nidPath, 'nationalIdentifierType'], 'a legal person needs RAID, MISC, LEIX or TXID (C7).')
+          add(
+            'valid_national_identifier_legal_person',
+            [...nidPath, 'nationalIdentifierType'],
+            'a legal person needs RAID, MISC, LEIX or TXID (C7).',
+          )
         }
         if (nid.countryOfIssue !== undefined) {
-          add('complete_national_identifier_legal_person', [...nidPath, 'countryOfIssue'], 'must be absent for a legal person (C9).')
+          add(
+            'complete_national_identifier_legal_person',
+            [...nidPath, 'countryOfIssue'],
+            'must be absent for a legal person (C9).',
+          )
         }
         if (nid.nationalIdentifierType !== 'LEIX' && !nid.registrationAuthority) {
-          add('complete_national_identifier_legal_person', [...nidPath, 'registrationAuthority'], 'is required unless the identifier is an LEI (C9).')
+          add(
+            'complete_national_identifier_legal_person',
+            [...nidPath, 'registrationAuthority'],
+            'is required unless the identifier is an LEI (C9).',
+          )
         }
-        if (nid.registrationAuthority !== undefined && !/^RA[0-9]{6}$/.test(nid.registrationAuthority)) {
-          add('registration_authority', [...nidPath, 'registrationAuthority'], `"${nid.registrationAuthority}" is not a GLEIF registration authority code (RAnnnnnn) (C10).`)
+        if (
+          nid.registrationAuthority !== undefined &&
+          !/^RA[0-9]{6}$/.test(nid.registrationAuthority)
+        ) {
+          add(
+            'registration_authority',
+            [...nidPath, 'registrationAuthority'],
+            `"${nid.registrationAuthority}" is not a GLEIF registration authority code (RAnnnnnn) (C10).`,
+          )
         }
         if (nid.nationalIdentifierType === 'LEIX' && !isValidLei(nid.nationalIdentifier)) {
-          add('valid_lei', [...nidPath, 'nationalIdentifier'], `"${nid.nationalIdentifier}" is not a valid ISO 17442 LEI (C11).`)
+          add(
+            'valid_lei',
+            [...nidPath, 'nationalIdentifier'],
+            `"${nid.nationalIdentifier}" is not a valid ISO 17442 LEI (C11).`,
+          )
         }
       }
       if (role === 'originator') {
         const geog = lp.geographicAddress?.some((a) => a.addressType === 'GEOG') ?? false
         if (!geog && !lp.nationalIdentification && !lp.customerNumber) {
-          add('originator_information_legal_person', at, "an originator legal person needs a 'GEOG' geographicAddress, nationalIdentification or customerNumber (C4).")
+          add(
+            'originator_information_legal_person',
+            at,
+            "an originator legal person needs a 'GEOG' geographicAddress, nationalIdentification or customerNumber (C4).",
+          )
         }
       }
     }
   }
-  p.originator?.originatorPersons.forEach((person, i) => checkPerson(person, ['originator', 'originatorPersons', i], 'originator'))
-  p.beneficiary?.beneficiaryPersons.forEach((person, i) => checkPerson(person, ['beneficiary', 'beneficiaryPersons', i], 'other'))
-  if (p.originatingVASP) checkPerson(p.originatingVASP.originatingVASP, ['originatingVASP', 'originatingVASP'], 'other')
-  if (p.beneficiaryVASP) checkPerson(p.beneficiaryVASP.beneficiaryVASP, ['beneficiaryVASP', 'beneficiaryVASP'], 'other')
+  for (const [i, person] of (p.originator?.originatorPersons ?? []).entries()) {
+    checkPerson(person, ['originator', 'originatorPersons', i], 'originator')
+  }
+  for (const [i, person] of (p.beneficiary?.beneficiaryPersons ?? []).entries()) {
+    checkPerson(person, ['beneficiary', 'beneficiaryPersons', i], 'other')
+  }
+  if (p.originatingVASP)
+    checkPerson(p.originatingVASP.originatingVASP, ['originatingVASP', 'originatingVASP'], 'other')
+  if (p.beneficiaryVASP)
+    checkPerson(p.beneficiaryVASP.beneficiaryVASP, ['beneficiaryVASP', 'beneficiaryVASP'], 'other')
   const path = p.transferPath?.transferPath ?? []
-  path.forEach((step, i) => checkPerson(step.intermediaryVASP, ['transferPath', 'transferPath', i, 'intermediaryVASP'], 'other'))
+  for (const [i, step] of path.entries()) {
+    checkPerson(
+      step.intermediaryVASP,
+      ['transferPath', 'transferPath', i, 'intermediaryVASP'],
+      'other',
+    )
+  }
   const sequences = path.map((s) => s.sequence).sort((a, b) => a - b)
   if (sequences.some((s, i) => s !== i)) {
-    add('sequential_integrity', ['transferPath', 'transferPath'], 'sequence numbers must be 0, 1, 2… without gaps or repeats (C12).')
+    add(
+      'sequential_integrity',
+      ['transferPath', 'transferPath'],
+      'sequence numbers must be 0, 1, 2… without gaps or repeats (C12).',
+    )
   }
   const req = options.require ?? {}
   if (req.originator) {
     if (!p.originator) add('required', ['originator'], 'the Travel Rule requires the originator.')
     else if ((p.originator.accountNumber?.length ?? 0) === 0) {
-      add('required', ['originator', 'accountNumber'], 'the Travel Rule requires the originator account number.')
+      add(
+        'required',
+        ['originator', 'accountNumber'],
+        'the Travel Rule requires the originator account number.',
+      )
     }
   }
   if (req.beneficiary) {
-    if (!p.beneficiary) add('required', ['beneficiary'], 'the Travel Rule requires the beneficiary.')
+    if (!p.beneficiary)
+      add('required', ['beneficiary'], 'the Travel Rule requires the beneficiary.')
     else if ((p.beneficiary.accountNumber?.length ?? 0) === 0) {
-      add('required', ['beneficiary', 'accountNumber'], 'the Travel Rule requires the beneficiary account number.')
+      add(
+        'required',
+        ['beneficiary', 'accountNumber'],
+        'the Travel Rule requires the beneficiary account number.',
+      )
     }
   }
   if (req.originatingVasp && !p.originatingVASP) {
@@ -277,7 +412,9 @@ function checkConstraints(p: Ivms101Payload, options: ValidateIvms101Options): I
 export function ivms101PersonNames(person: Ivms101Person): string[] {
   if (person.naturalPerson) {
     return person.naturalPerson.name.nameIdentifier.map((n) =>
-      n.secondaryIdentifier ? `${n.secondaryIdentifier} ${n.primaryIdentifier}` : n.primaryIdentifier,
+      n.secondaryIdentifier
+        ? `${n.secondaryIdentifier} ${n.primaryIdentifier}`
+        : n.primaryIdentifier,
     )
   }
   return person.legalPerson?.name.nameIdentifier.map((n) => n.legalPersonName) ?? []

@@ -27,8 +27,10 @@ const ENUM_PREFIX: Record<string, string> = {
   transliteration_method: 'TRANSLITERATION_METHOD_CODE_',
 }
 
-const camel = (snake: string) => SPECIAL[snake] ?? snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
-const snake = (camelName: string) => REVERSE[camelName] ?? camelName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+const camel = (snake: string) =>
+  SPECIAL[snake] ?? snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+const snake = (camelName: string) =>
+  REVERSE[camelName] ?? camelName.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 
 function toIvms(value: ProtoJsonValue, key: string): unknown {
   if (Array.isArray(value)) {
@@ -62,7 +64,8 @@ function fromIvms(value: unknown, key: string): ProtoJsonValue {
   if (typeof value === 'number') return key === 'sequence' ? String(value) : value
   if (typeof value === 'boolean') return value
   const out: ProtoJson = {}
-  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[snake(k)] = fromIvms(v, snake(k))
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out[snake(k)] = fromIvms(v, snake(k))
   return out
 }
 

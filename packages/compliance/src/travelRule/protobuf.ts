@@ -80,7 +80,8 @@ class Reader {
     throw decodeError('varint longer than 10 bytes.', path)
   }
   take(length: number, path: (string | number)[]): Uint8Array {
-    if (length < 0 || this.pos + length > this.end) throw decodeError('length runs past the end.', path)
+    if (length < 0 || this.pos + length > this.end)
+      throw decodeError('length runs past the end.', path)
     const out = this.bytes.subarray(this.pos, this.pos + length)
     this.pos += length
     return out
@@ -150,14 +151,16 @@ export function decodeProto(
       // Packed repeated scalars.
       const length = Number(reader.varint(fieldPath))
       const inner = new Reader(reader.take(length, fieldPath))
-      while (inner.pos < inner.end) put(readScalar(schema, field, inner, field.type === 'double' ? 1 : 0, fieldPath))
+      while (inner.pos < inner.end)
+        put(readScalar(schema, field, inner, field.type === 'double' ? 1 : 0, fieldPath))
       continue
     }
     if (numeric) {
       put(readScalar(schema, field, reader, wire, fieldPath))
       continue
     }
-    if (wire !== 2) throw decodeError(`wire type ${wire} where a length-delimited field was expected.`, fieldPath)
+    if (wire !== 2)
+      throw decodeError(`wire type ${wire} where a length-delimited field was expected.`, fieldPath)
     const data = reader.take(Number(reader.varint(fieldPath)), fieldPath)
     if (field.type === 'string') {
       try {
@@ -214,14 +217,25 @@ function skip(reader: Reader, wire: number, path: (string | number)[]): void {
 
 function decodeAny(schema: ProtoSchema, data: Uint8Array, path: (string | number)[]): ProtoJson {
   const raw = decodeProto(
-    { messages: { [ANY]: { fields: [{ no: 1, name: 'type_url', type: 'string' }, { no: 2, name: 'value', type: 'bytes' }] } }, enums: {} },
+    {
+      messages: {
+        [ANY]: {
+          fields: [
+            { no: 1, name: 'type_url', type: 'string' },
+            { no: 2, name: 'value', type: 'bytes' },
+          ],
+        },
+      },
+      enums: {},
+    },
     ANY,
     data,
     path,
   )
   const typeUrl = raw.type_url as string
   const type = typeUrl.startsWith(TYPE_PREFIX) ? typeUrl.slice(TYPE_PREFIX.length) : typeUrl
-  if (!schema.messages[type]) throw decodeError(`Any holds unknown type ${typeUrl}.`, [...path, 'type_url'])
+  if (!schema.messages[type])
+    throw decodeError(`Any holds unknown type ${typeUrl}.`, [...path, 'type_url'])
   const value = Buffer.from(raw.value as string, 'base64')
   return { '@type': typeUrl, ...decodeProto(schema, type, value, [...path, 'value']) }
 }
@@ -279,7 +293,7 @@ export function encodeProto(
     if (field.repeated && numeric) {
       if (values.length === 0) continue
       const inner = new Writer()
-      values.forEach((x, i) => writeScalar(schema, field, inner, x, [...fieldPath, i]))
+      for (const [i, x] of values.entries()) writeScalar(schema, field, inner, x, [...fieldPath, i])
       w.varint(BigInt((field.no << 3) | 2))
       w.bytes(inner.finish())
       continue
@@ -302,8 +316,12 @@ export function encodeProto(
         if (x === '' && !field.repeated) return
         data = Buffer.from(x, 'base64')
       } else {
-        if (typeof x !== 'object' || x === null || Array.isArray(x)) throw encodeError('must be an object.', itemPath)
-        data = field.message === ANY ? encodeAny(schema, x, itemPath) : encodeProto(schema, field.message!, x, itemPath)
+        if (typeof x !== 'object' || x === null || Array.isArray(x))
+          throw encodeError('must be an object.', itemPath)
+        data =
+          field.message === ANY
+            ? encodeAny(schema, x, itemPath)
+            : encodeProto(schema, field.message!, x, itemPath)
       }
       w.varint(BigInt((field.no << 3) | 2))
       w.bytes(data)
@@ -344,12 +362,14 @@ function writeScalar(
         typeof x === 'number'
           ? x
           : Number(Object.entries(names).find(([, name]) => name === x)?.[0] ?? -1)
-      if (n < 0 || !Number.isInteger(n)) throw encodeError(`"${String(x)}" is not a value of ${field.enum}.`, path)
+      if (n < 0 || !Number.isInteger(n))
+        throw encodeError(`"${String(x)}" is not a value of ${field.enum}.`, path)
       w.varint(BigInt(n))
       return
     }
     default: {
-      if (typeof x !== 'number' && typeof x !== 'string') throw encodeError('must be an integer.', path)
+      if (typeof x !== 'number' && typeof x !== 'string')
+        throw encodeError('must be an integer.', path)
       let n: bigint
       try {
         n = BigInt(x)

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import { inputErrorFromIssues, issuesFromZod } from '../errors.js'
 
-const decimal = z.string().regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, 'must be a non-negative decimal string')
+const decimal = z
+  .string()
+  .regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, 'must be a non-negative decimal string')
 const date = z.string().regex(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/, 'must be YYYY-MM-DD')
 
 /** One jurisdiction's Travel Rule threshold over a period of time. */
@@ -35,13 +37,56 @@ export type TravelRuleThreshold = z.infer<typeof travelRuleThresholdSchema>
  * FINMA Guidance 02/2019 (no threshold); FATF Recommendation 16 / INR.15 (USD/EUR 1,000).
  */
 export const DEFAULT_TRAVEL_RULE_THRESHOLDS: readonly TravelRuleThreshold[] = Object.freeze([
-  { jurisdiction: 'US', currency: 'USD', effectiveFrom: '1996-05-28', threshold: '3000', source: '31 CFR 1010.410(f); FinCEN FIN-2019-G001' },
-  { jurisdiction: 'EU', currency: 'EUR', effectiveFrom: '2024-12-30', threshold: '0', selfHostedVerificationAbove: '1000', source: 'Regulation (EU) 2023/1113, art. 14, 16' },
-  { jurisdiction: 'GB', currency: 'EUR', effectiveFrom: '2023-09-01', threshold: '1000', source: 'UK MLR 2017 reg. 64 (as amended 2022)' },
-  { jurisdiction: 'SG', currency: 'SGD', effectiveFrom: '2020-01-28', threshold: '1500', source: 'MAS Notice PSN02' },
-  { jurisdiction: 'CA', currency: 'CAD', effectiveFrom: '2021-06-01', threshold: '1000', source: 'PCMLTFR (SOR/2002-184) s. 124.1' },
-  { jurisdiction: 'CH', currency: 'CHF', effectiveFrom: '2019-08-26', threshold: '0', source: 'FINMA Guidance 02/2019' },
-  { jurisdiction: 'FATF', currency: 'USD', effectiveFrom: '2019-06-21', threshold: '1000', source: 'FATF Recommendation 16, INR.15 para 7(b)' },
+  {
+    jurisdiction: 'US',
+    currency: 'USD',
+    effectiveFrom: '1996-05-28',
+    threshold: '3000',
+    source: '31 CFR 1010.410(f); FinCEN FIN-2019-G001',
+  },
+  {
+    jurisdiction: 'EU',
+    currency: 'EUR',
+    effectiveFrom: '2024-12-30',
+    threshold: '0',
+    selfHostedVerificationAbove: '1000',
+    source: 'Regulation (EU) 2023/1113, art. 14, 16',
+  },
+  {
+    jurisdiction: 'GB',
+    currency: 'EUR',
+    effectiveFrom: '2023-09-01',
+    threshold: '1000',
+    source: 'UK MLR 2017 reg. 64 (as amended 2022)',
+  },
+  {
+    jurisdiction: 'SG',
+    currency: 'SGD',
+    effectiveFrom: '2020-01-28',
+    threshold: '1500',
+    source: 'MAS Notice PSN02',
+  },
+  {
+    jurisdiction: 'CA',
+    currency: 'CAD',
+    effectiveFrom: '2021-06-01',
+    threshold: '1000',
+    source: 'PCMLTFR (SOR/2002-184) s. 124.1',
+  },
+  {
+    jurisdiction: 'CH',
+    currency: 'CHF',
+    effectiveFrom: '2019-08-26',
+    threshold: '0',
+    source: 'FINMA Guidance 02/2019',
+  },
+  {
+    jurisdiction: 'FATF',
+    currency: 'USD',
+    effectiveFrom: '2019-06-21',
+    threshold: '1000',
+    source: 'FATF Recommendation 16, INR.15 para 7(b)',
+  },
 ])
 
 /**
@@ -53,7 +98,11 @@ export const DEFAULT_TRAVEL_RULE_THRESHOLDS: readonly TravelRuleThreshold[] = Ob
 export function parseTravelRuleThresholds(input: unknown): TravelRuleThreshold[] {
   const parsed = z.array(travelRuleThresholdSchema).safeParse(input)
   if (!parsed.success) {
-    throw inputErrorFromIssues('COMPLIANCE_INVALID_THRESHOLDS', 'invalid Travel Rule thresholds', issuesFromZod(parsed.error.issues))
+    throw inputErrorFromIssues(
+      'COMPLIANCE_INVALID_THRESHOLDS',
+      'invalid Travel Rule thresholds',
+      issuesFromZod(parsed.error.issues),
+    )
   }
   const rows = parsed.data
   for (let i = 0; i < rows.length; i++) {
@@ -64,9 +113,17 @@ export function parseTravelRuleThresholds(input: unknown): TravelRuleThreshold[]
       const aEnd = a.effectiveUntil ?? '9999-12-31'
       const bEnd = b.effectiveUntil ?? '9999-12-31'
       if (a.effectiveFrom < bEnd && b.effectiveFrom < aEnd) {
-        throw inputErrorFromIssues('COMPLIANCE_INVALID_THRESHOLDS', 'invalid Travel Rule thresholds', [
-          { code: 'overlap', path: [j, 'effectiveFrom'], message: `overlaps entry ${i} of ${a.jurisdiction}.` },
-        ])
+        throw inputErrorFromIssues(
+          'COMPLIANCE_INVALID_THRESHOLDS',
+          'invalid Travel Rule thresholds',
+          [
+            {
+              code: 'overlap',
+              path: [j, 'effectiveFrom'],
+              message: `overlaps entry ${i} of ${a.jurisdiction}.`,
+            },
+          ],
+        )
       }
     }
   }
@@ -81,6 +138,9 @@ export function findTravelRuleThreshold(
 ): TravelRuleThreshold | undefined {
   const day = new Date(timestamp).toISOString().slice(0, 10)
   return table.find(
-    (t) => t.jurisdiction === jurisdiction && t.effectiveFrom <= day && (t.effectiveUntil === undefined || day < t.effectiveUntil),
+    (t) =>
+      t.jurisdiction === jurisdiction &&
+      t.effectiveFrom <= day &&
+      (t.effectiveUntil === undefined || day < t.effectiveUntil),
   )
 }

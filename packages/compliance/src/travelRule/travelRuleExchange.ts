@@ -1,10 +1,23 @@
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto'
-import { type AuditLog, type CanonicalValue, type Clock, canonicalJson, type IdGenerator } from '@strongroom/core'
+import {
+  type AuditLog,
+  type CanonicalValue,
+  type Clock,
+  canonicalJson,
+  type IdGenerator,
+} from '@strongroom/core'
 import { ComplianceError } from '../errors.js'
 import { type Ivms101Payload, validateIvms101 } from './ivms101.js'
 import { ivms101FromProtoJson, ivms101ToProtoJson } from './ivms101Proto.js'
 import type { ProtoJson } from './protobuf.js'
-import { createErrorEnvelope, type OpenedEnvelope, openEnvelope, type SecureEnvelope, sealEnvelope, type TrisaError } from './trisaEnvelope.js'
+import {
+  createErrorEnvelope,
+  type OpenedEnvelope,
+  openEnvelope,
+  type SecureEnvelope,
+  sealEnvelope,
+  type TrisaError,
+} from './trisaEnvelope.js'
 import type { VaspRecord } from './vaspDirectory.js'
 
 /** One envelope that crossed the boundary, kept as evidence (the sealed form, never plaintext). */
@@ -28,7 +41,9 @@ export type EvidenceStore = {
 }
 
 /** An in-memory {@link EvidenceStore}. */
-export function createMemoryEvidenceStore(): EvidenceStore & { readonly records: TravelRuleEvidence[] } {
+export function createMemoryEvidenceStore(): EvidenceStore & {
+  readonly records: TravelRuleEvidence[]
+} {
   const records: TravelRuleEvidence[] = []
   return {
     records,
@@ -36,7 +51,9 @@ export function createMemoryEvidenceStore(): EvidenceStore & { readonly records:
       records.push(record)
     },
     async list(exchangeId) {
-      return exchangeId === undefined ? [...records] : records.filter((r) => r.exchangeId === exchangeId)
+      return exchangeId === undefined
+        ? [...records]
+        : records.filter((r) => r.exchangeId === exchangeId)
     },
   }
 }
@@ -54,8 +71,16 @@ export type TrisaTransport = (parameters: {
 
 /** How an exchange ended. */
 export type TravelRuleExchangeResult =
-  | { readonly status: 'accepted'; readonly exchangeId: string; readonly beneficiary: Ivms101Payload | undefined }
-  | { readonly status: 'pending'; readonly exchangeId: string; readonly replyNotAfter: string | undefined }
+  | {
+      readonly status: 'accepted'
+      readonly exchangeId: string
+      readonly beneficiary: Ivms101Payload | undefined
+    }
+  | {
+      readonly status: 'pending'
+      readonly exchangeId: string
+      readonly replyNotAfter: string | undefined
+    }
   | { readonly status: 'rejected'; readonly exchangeId: string; readonly error: TrisaError }
 
 /** Parameters of {@link createTravelRuleExchange}. */
@@ -92,10 +117,17 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * key; envelope errors from {@link openEnvelope} when the reply cannot be opened (the received
  * envelope is kept as evidence first).
  */
-export function createTravelRuleExchange(parameters: CreateTravelRuleExchangeParameters): TravelRuleExchange {
+export function createTravelRuleExchange(
+  parameters: CreateTravelRuleExchangeParameters,
+): TravelRuleExchange {
   const { clock, ids, evidence, audit } = parameters
   const replyKey = createPublicKey(parameters.privateKey)
-  const keep = async (exchangeId: string, direction: 'sent' | 'received', counterparty: VaspRecord, envelope: SecureEnvelope) => {
+  const keep = async (
+    exchangeId: string,
+    direction: 'sent' | 'received',
+    counterparty: VaspRecord,
+    envelope: SecureEnvelope,
+  ) => {
     const digest = sha256(canonicalJson(envelope as unknown as CanonicalValue))
     const record: TravelRuleEvidence = {
       exchangeId,
@@ -111,19 +143,33 @@ export function createTravelRuleExchange(parameters: CreateTravelRuleExchangePar
     await audit?.append({
       type: `compliance.travel_rule.${direction}`,
       actor: counterparty.id,
-      data: { exchangeId, envelopeId: envelope.id, digest, sealed: envelope.sealed, error: envelope.error?.code ?? null },
+      data: {
+        exchangeId,
+        envelopeId: envelope.id,
+        digest,
+        sealed: envelope.sealed,
+        error: envelope.error?.code ?? null,
+      },
     })
   }
   return {
     async send({ counterparty, identity, transaction }) {
       if (!counterparty.signingKey) {
-        throw new ComplianceError(`Counterparty ${counterparty.id} has no TRISA sealing key.`, { code: 'COMPLIANCE_ENVELOPE_WRONG_KEY' })
+        throw new ComplianceError(`Counterparty ${counterparty.id} has no TRISA sealing key.`, {
+          code: 'COMPLIANCE_ENVELOPE_WRONG_KEY',
+        })
       }
       const exchangeId = ids.next('travelRule')
       const envelope = sealEnvelope({
         payload: {
-          identity: { '@type': 'type.googleapis.com/ivms101.IdentityPayload', ...ivms101ToProtoJson(identity) },
-          transaction: { '@type': 'type.googleapis.com/trisa.data.generic.v1beta1.Transaction', ...transaction },
+          identity: {
+            '@type': 'type.googleapis.com/ivms101.IdentityPayload',
+            ...ivms101ToProtoJson(identity),
+          },
+          transaction: {
+            '@type': 'type.googleapis.com/trisa.data.generic.v1beta1.Transaction',
+            ...transaction,
+          },
           sent_at: new Date(clock.now()).toISOString(),
           received_at: '',
         },
@@ -144,14 +190,25 @@ function classify(exchangeId: string, opened: OpenedEnvelope): TravelRuleExchang
   if (opened.kind === 'error') return { status: 'rejected', exchangeId, error: opened.error }
   const tx = opened.payload.transaction
   if (tx && typeof tx['@type'] === 'string' && tx['@type'].endsWith('.Pending')) {
-    return { status: 'pending', exchangeId, replyNotAfter: typeof tx.reply_not_after === 'string' ? tx.reply_not_after : undefined }
+    return {
+      status: 'pending',
+      exchangeId,
+      replyNotAfter: typeof tx.reply_not_after === 'string' ? tx.reply_not_after : undefined,
+    }
   }
   const identity = opened.payload.identity
-  return { status: 'accepted', exchangeId, beneficiary: identity ? ivms101FromProtoJson(identity) : undefined }
+  return {
+    status: 'accepted',
+    exchangeId,
+    beneficiary: identity ? ivms101FromProtoJson(identity) : undefined,
+  }
 }
 
 /** What a mock peer does with a transfer it received. */
-export type MockPeerDecision = 'accept' | 'pending' | { readonly reject: string; readonly message: string }
+export type MockPeerDecision =
+  | 'accept'
+  | 'pending'
+  | { readonly reject: string; readonly message: string }
 
 /**
  * A TRISA peer for tests (a paid counterparty in production), behind the same
@@ -176,25 +233,43 @@ export function createMockTrisaPeer(parameters: {
       return createErrorEnvelope({
         id: envelope.id,
         clock,
-        error: { code: 'INVALID_KEY', message: error instanceof Error ? error.message : 'cannot open', retry: false },
+        error: {
+          code: 'INVALID_KEY',
+          message: error instanceof Error ? error.message : 'cannot open',
+          retry: false,
+        },
       })
     }
     if (opened.kind === 'error' || !opened.payload.identity) {
-      return createErrorEnvelope({ id: envelope.id, clock, error: { code: 'MISSING_FIELDS', message: 'identity missing', retry: true } })
+      return createErrorEnvelope({
+        id: envelope.id,
+        clock,
+        error: { code: 'MISSING_FIELDS', message: 'identity missing', retry: true },
+      })
     }
     const identity = ivms101FromProtoJson(opened.payload.identity)
     received.push(identity)
-    const issues = validateIvms101(identity, { asOf: new Date(clock.now()).toISOString().slice(0, 10) })
+    const issues = validateIvms101(identity, {
+      asOf: new Date(clock.now()).toISOString().slice(0, 10),
+    })
     if (issues.length > 0) {
       return createErrorEnvelope({
         id: envelope.id,
         clock,
-        error: { code: 'VALIDATION_ERROR', message: `${issues[0]!.path.join('.')}: ${issues[0]!.message}`, retry: true },
+        error: {
+          code: 'VALIDATION_ERROR',
+          message: `${issues[0]!.path.join('.')}: ${issues[0]!.message}`,
+          retry: true,
+        },
       })
     }
     const decision = parameters.decide?.(identity) ?? 'accept'
     if (typeof decision === 'object') {
-      return createErrorEnvelope({ id: envelope.id, clock, error: { code: decision.reject, message: decision.message, retry: false } })
+      return createErrorEnvelope({
+        id: envelope.id,
+        clock,
+        error: { code: decision.reject, message: decision.message, retry: false },
+      })
     }
     const now = new Date(clock.now()).toISOString()
     if (decision === 'pending') {
@@ -219,12 +294,20 @@ export function createMockTrisaPeer(parameters: {
     const completed: Ivms101Payload = {
       ...identity,
       ...(identity.beneficiary && parameters.beneficiaryAccount
-        ? { beneficiary: { ...identity.beneficiary, accountNumber: [parameters.beneficiaryAccount] } }
+        ? {
+            beneficiary: {
+              ...identity.beneficiary,
+              accountNumber: [parameters.beneficiaryAccount],
+            },
+          }
         : {}),
     }
     return sealEnvelope({
       payload: {
-        identity: { '@type': 'type.googleapis.com/ivms101.IdentityPayload', ...ivms101ToProtoJson(completed) },
+        identity: {
+          '@type': 'type.googleapis.com/ivms101.IdentityPayload',
+          ...ivms101ToProtoJson(completed),
+        },
         transaction: opened.payload.transaction,
         sent_at: opened.payload.sent_at,
         received_at: now,

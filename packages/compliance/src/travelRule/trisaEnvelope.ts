@@ -4,12 +4,12 @@ import {
   createHash,
   createHmac,
   createPublicKey,
+  constants as cryptoConstants,
   type KeyObject,
+  randomBytes as nodeRandomBytes,
   privateDecrypt,
   publicEncrypt,
-  randomBytes as nodeRandomBytes,
   timingSafeEqual,
-  constants as cryptoConstants,
 } from 'node:crypto'
 import type { Clock, IdGenerator } from '@strongroom/core'
 import { ComplianceError, ComplianceInputError } from '../errors.js'
@@ -65,7 +65,12 @@ const TAG = 16
 
 /** `SHA256:` + unpadded base64 of SHA-256 over the SubjectPublicKeyInfo DER of `key`. */
 export function publicKeySignature(key: KeyObject | string): string {
-  const pub = typeof key === 'string' ? createPublicKey(key) : key.type === 'private' ? createPublicKey(key) : key
+  const pub =
+    typeof key === 'string'
+      ? createPublicKey(key)
+      : key.type === 'private'
+        ? createPublicKey(key)
+        : key
   const der = pub.export({ type: 'spki', format: 'der' })
   return `SHA256:${createHash('sha256').update(der).digest('base64').replace(/=+$/, '')}`
 }
@@ -94,17 +99,30 @@ export type SealEnvelopeParameters = {
  */
 export function sealEnvelope(parameters: SealEnvelopeParameters): SecureEnvelope {
   const random = parameters.randomBytes ?? ((n: number) => nodeRandomBytes(n))
-  const plaintext = encodeProto(trisaSchema, 'trisa.api.v1beta1.Payload', parameters.payload as ProtoJson)
+  const plaintext = encodeProto(
+    trisaSchema,
+    'trisa.api.v1beta1.Payload',
+    parameters.payload as ProtoJson,
+  )
   const key = Buffer.from(random(32))
   const secret = Buffer.from(random(32))
   const nonce = Buffer.from(random(NONCE))
   const cipher = createCipheriv('aes-256-gcm', key, nonce)
-  const payload = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag(), nonce])
+  const payload = Buffer.concat([
+    cipher.update(plaintext),
+    cipher.final(),
+    cipher.getAuthTag(),
+    nonce,
+  ])
   const hmac = createHmac('sha256', secret).update(payload).digest()
-  const recipient = parameters.recipientKey === undefined ? undefined : toPublicKey(parameters.recipientKey)
+  const recipient =
+    parameters.recipientKey === undefined ? undefined : toPublicKey(parameters.recipientKey)
   const wrap = (data: Buffer) =>
     recipient
-      ? publicEncrypt({ key: recipient, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha512' }, data)
+      ? publicEncrypt(
+          { key: recipient, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha512' },
+          data,
+        )
       : data
   const id = parameters.id ?? parameters.ids?.next('envelope') ?? hashId(payload)
   return {
@@ -127,7 +145,11 @@ function hashId(payload: Buffer): string {
 }
 
 function toPublicKey(key: KeyObject | string): KeyObject {
-  return typeof key === 'string' ? createPublicKey(key) : key.type === 'private' ? createPublicKey(key) : key
+  return typeof key === 'string'
+    ? createPublicKey(key)
+    : key.type === 'private'
+      ? createPublicKey(key)
+      : key
 }
 
 /** An error-only envelope (a rejection), as TRISA peers send instead of a payload. */
@@ -144,7 +166,11 @@ export function createErrorEnvelope(parameters: {
     hmac: '',
     hmac_secret: '',
     hmac_algorithm: '',
-    error: { code: parameters.error.code, message: parameters.error.message, retry: parameters.error.retry },
+    error: {
+      code: parameters.error.code,
+      message: parameters.error.message,
+      retry: parameters.error.retry,
+    },
     timestamp: new Date(parameters.clock.now()).toISOString(),
     sealed: false,
     public_key_signature: '',
@@ -153,12 +179,26 @@ export function createErrorEnvelope(parameters: {
 
 /** What {@link openEnvelope} returns. */
 export type OpenedEnvelope =
-  | { readonly kind: 'payload'; readonly id: string; readonly timestamp: string; readonly payload: TrisaPayload }
-  | { readonly kind: 'error'; readonly id: string; readonly timestamp: string; readonly error: TrisaError }
+  | {
+      readonly kind: 'payload'
+      readonly id: string
+      readonly timestamp: string
+      readonly payload: TrisaPayload
+    }
+  | {
+      readonly kind: 'error'
+      readonly id: string
+      readonly timestamp: string
+      readonly error: TrisaError
+    }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 
-function field(value: unknown, name: string, kind: 'string' | 'base64' | 'boolean'): never | string | boolean {
+function field(
+  value: unknown,
+  name: string,
+  kind: 'string' | 'base64' | 'boolean',
+): never | string | boolean {
   if (kind === 'boolean') {
     if (typeof value !== 'boolean') throw invalid(name, 'must be a boolean.', 'type')
     return value
@@ -171,7 +211,11 @@ function field(value: unknown, name: string, kind: 'string' | 'base64' | 'boolea
 }
 
 function invalid(name: string, message: string, rule: string): ComplianceInputError {
-  return new ComplianceInputError(message, { code: 'COMPLIANCE_INVALID_ENVELOPE', path: [name], rule })
+  return new ComplianceInputError(message, {
+    code: 'COMPLIANCE_INVALID_ENVELOPE',
+    path: [name],
+    rule,
+  })
 }
 
 /** Parameters of {@link openEnvelope}. */
@@ -197,7 +241,11 @@ export type OpenEnvelopeParameters = {
 export function openEnvelope(parameters: OpenEnvelopeParameters): OpenedEnvelope {
   const raw = parameters.envelope
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ComplianceInputError('is not an object.', { code: 'COMPLIANCE_INVALID_ENVELOPE', path: [], rule: 'type' })
+    throw new ComplianceInputError('is not an object.', {
+      code: 'COMPLIANCE_INVALID_ENVELOPE',
+      path: [],
+      rule: 'type',
+    })
   }
   const env = raw as Record<string, unknown>
   const id = field(env.id, 'id', 'string') as string
@@ -225,30 +273,48 @@ export function openEnvelope(parameters: OpenEnvelopeParameters): OpenedEnvelope
   const secretB64 = field(env.hmac_secret, 'hmac_secret', 'base64') as string
   const sealed = field(env.sealed, 'sealed', 'boolean') as boolean
   if (field(env.encryption_algorithm, 'encryption_algorithm', 'string') !== ENCRYPTION_ALGORITHM) {
-    throw invalid('encryption_algorithm', `"${String(env.encryption_algorithm)}" is not supported (only ${ENCRYPTION_ALGORITHM}).`, 'unsupported_algorithm')
+    throw invalid(
+      'encryption_algorithm',
+      `"${String(env.encryption_algorithm)}" is not supported (only ${ENCRYPTION_ALGORITHM}).`,
+      'unsupported_algorithm',
+    )
   }
   if (field(env.hmac_algorithm, 'hmac_algorithm', 'string') !== HMAC_ALGORITHM) {
-    throw invalid('hmac_algorithm', `"${String(env.hmac_algorithm)}" is not supported (only ${HMAC_ALGORITHM}).`, 'unsupported_algorithm')
+    throw invalid(
+      'hmac_algorithm',
+      `"${String(env.hmac_algorithm)}" is not supported (only ${HMAC_ALGORITHM}).`,
+      'unsupported_algorithm',
+    )
   }
   const payload = Buffer.from(payloadB64, 'base64')
-  if (payload.length < NONCE + TAG) throw invalid('payload', `is shorter than ${NONCE + TAG} bytes.`, 'length')
+  if (payload.length < NONCE + TAG)
+    throw invalid('payload', `is shorter than ${NONCE + TAG} bytes.`, 'length')
   let key = Buffer.from(keyB64, 'base64')
   let secret = Buffer.from(secretB64, 'base64')
   if (sealed) {
     if (parameters.privateKey === undefined) {
-      throw new ComplianceError('The envelope is sealed and no private key was given.', { code: 'COMPLIANCE_ENVELOPE_WRONG_KEY' })
+      throw new ComplianceError('The envelope is sealed and no private key was given.', {
+        code: 'COMPLIANCE_ENVELOPE_WRONG_KEY',
+      })
     }
     const signature = typeof env.public_key_signature === 'string' ? env.public_key_signature : ''
     if (signature !== '' && signature !== publicKeySignature(parameters.privateKey)) {
       throw new ComplianceError('The envelope was sealed for another public key.', {
         code: 'COMPLIANCE_ENVELOPE_WRONG_KEY',
-        metaMessages: [`Sealed for: ${signature}`, `Our key: ${publicKeySignature(parameters.privateKey)}`],
+        metaMessages: [
+          `Sealed for: ${signature}`,
+          `Our key: ${publicKeySignature(parameters.privateKey)}`,
+        ],
       })
     }
     const unwrap = (data: Buffer, name: string) => {
       try {
         return privateDecrypt(
-          { key: parameters.privateKey!, padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha512' },
+          {
+            key: parameters.privateKey!,
+            padding: cryptoConstants.RSA_PKCS1_OAEP_PADDING,
+            oaepHash: 'sha512',
+          },
           data,
         )
       } catch (cause) {
@@ -261,11 +327,14 @@ export function openEnvelope(parameters: OpenEnvelopeParameters): OpenedEnvelope
     key = unwrap(key, 'encryption_key')
     secret = unwrap(secret, 'hmac_secret')
   }
-  if (key.length !== 32) throw invalid('encryption_key', 'does not hold a 32-byte AES-256 key.', 'length')
+  if (key.length !== 32)
+    throw invalid('encryption_key', 'does not hold a 32-byte AES-256 key.', 'length')
   const expected = createHmac('sha256', secret).update(payload).digest()
   const given = Buffer.from(hmacB64, 'base64')
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new ComplianceError("The envelope's HMAC does not match its payload.", { code: 'COMPLIANCE_ENVELOPE_BAD_HMAC' })
+    throw new ComplianceError("The envelope's HMAC does not match its payload.", {
+      code: 'COMPLIANCE_ENVELOPE_BAD_HMAC',
+    })
   }
   const nonce = payload.subarray(payload.length - NONCE)
   const tag = payload.subarray(payload.length - NONCE - TAG, payload.length - NONCE)
@@ -273,7 +342,10 @@ export function openEnvelope(parameters: OpenEnvelopeParameters): OpenedEnvelope
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, nonce)
     decipher.setAuthTag(tag)
-    plaintext = Buffer.concat([decipher.update(payload.subarray(0, payload.length - NONCE - TAG)), decipher.final()])
+    plaintext = Buffer.concat([
+      decipher.update(payload.subarray(0, payload.length - NONCE - TAG)),
+      decipher.final(),
+    ])
   } catch (cause) {
     throw new ComplianceError("The envelope's payload fails AES-GCM authentication.", {
       code: 'COMPLIANCE_ENVELOPE_DECRYPT_FAILED',
@@ -286,10 +358,18 @@ export function openEnvelope(parameters: OpenEnvelopeParameters): OpenedEnvelope
 
 /** Encodes an envelope as `trisa.api.v1beta1.SecureEnvelope` protobuf bytes (for gRPC transport). */
 export function encodeEnvelopeProto(envelope: SecureEnvelope): Uint8Array {
-  return encodeProto(trisaSchema, 'trisa.api.v1beta1.SecureEnvelope', envelope as unknown as ProtoJson)
+  return encodeProto(
+    trisaSchema,
+    'trisa.api.v1beta1.SecureEnvelope',
+    envelope as unknown as ProtoJson,
+  )
 }
 
 /** Decodes `trisa.api.v1beta1.SecureEnvelope` protobuf bytes into the JSON form {@link openEnvelope} takes. */
 export function decodeEnvelopeProto(bytes: Uint8Array): SecureEnvelope {
-  return decodeProto(trisaSchema, 'trisa.api.v1beta1.SecureEnvelope', bytes) as unknown as SecureEnvelope
+  return decodeProto(
+    trisaSchema,
+    'trisa.api.v1beta1.SecureEnvelope',
+    bytes,
+  ) as unknown as SecureEnvelope
 }

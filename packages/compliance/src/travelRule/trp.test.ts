@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import { compliance } from '../../test/shared.js'
 import { detectTrpMessageKind, parseTrpMessage, type TrpMessageKind } from './trp.js'
 
-const read = (name: string) => JSON.parse(readFileSync(join(compliance.path, 'trisa/openvasp_trp', name), 'utf8'))
+const read = (name: string) =>
+  JSON.parse(readFileSync(join(compliance.path, 'trisa/openvasp_trp', name), 'utf8'))
 
 describe.skipIf(!compliance.available)('TRP message bodies (OpenVASP fixtures)', () => {
   it('parses every client fixture as its kind', () => {
@@ -32,10 +33,18 @@ describe.skipIf(!compliance.available)('TRP message bodies (OpenVASP fixtures)',
 describe('TRP validation', () => {
   it('names the field of a malformed body', () => {
     const inquiry = { asset: { dti: '4H95J0R2X' }, amount: -1, callback: 'not a url', IVMS101: {} }
-    expect(() => parseTrpMessage('inquiry', inquiry)).toThrow(expect.objectContaining({ code: 'COMPLIANCE_INVALID_TRP_MESSAGE', path: ['amount'] }))
-    expect(() => parseTrpMessage('approved', { approved: { address: 'x' } })).toThrow(expect.objectContaining({ path: ['approved', 'callback'] }))
-    expect(() => parseTrpMessage('version', { version: '1.2' })).toThrow(expect.objectContaining({ path: ['version'] }))
-    expect(() => parseTrpMessage('rejected', { rejected: 'x', extra: true })).toThrow(expect.objectContaining({ rule: 'unrecognized_keys' }))
+    expect(() => parseTrpMessage('inquiry', inquiry)).toThrow(
+      expect.objectContaining({ code: 'COMPLIANCE_INVALID_TRP_MESSAGE', path: ['amount'] }),
+    )
+    expect(() => parseTrpMessage('approved', { approved: { address: 'x' } })).toThrow(
+      expect.objectContaining({ path: ['approved', 'callback'] }),
+    )
+    expect(() => parseTrpMessage('version', { version: '1.2' })).toThrow(
+      expect.objectContaining({ path: ['version'] }),
+    )
+    expect(() => parseTrpMessage('rejected', { rejected: 'x', extra: true })).toThrow(
+      expect.objectContaining({ rule: 'unrecognized_keys' }),
+    )
     expect(detectTrpMessageKind('x')).toBeUndefined()
   })
 })

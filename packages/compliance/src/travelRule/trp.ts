@@ -8,7 +8,10 @@ import { inputErrorFromIssues, issuesFromZod } from '../errors.js'
 const url = z.string().url()
 
 const inquiry = z.strictObject({
-  asset: z.union([z.strictObject({ dti: z.string().min(1) }), z.strictObject({ slip0044: z.union([z.string().min(1), z.number().int()]) })]),
+  asset: z.union([
+    z.strictObject({ dti: z.string().min(1) }),
+    z.strictObject({ slip0044: z.union([z.string().min(1), z.number().int()]) }),
+  ]),
   /** Amount in the asset's base unit as a JSON number (TRP v3). */
   amount: z.number().positive().finite(),
   callback: url,
@@ -19,15 +22,23 @@ const inquiry = z.strictObject({
 /** TRP message bodies by kind. */
 export const trpSchemas = {
   inquiry,
-  approved: z.strictObject({ approved: z.strictObject({ address: z.string().min(1), callback: url }) }),
+  approved: z.strictObject({
+    approved: z.strictObject({ address: z.string().min(1), callback: url }),
+  }),
   rejected: z.strictObject({ rejected: z.string() }),
   confirmation: z.strictObject({ txid: z.string().min(1) }),
   canceled: z.strictObject({ canceled: z.string() }),
   acknowledged: z.strictObject({ version: z.string().min(1) }),
-  version: z.strictObject({ version: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/), vendor: z.string().optional() }),
+  version: z.strictObject({
+    version: z.string().regex(/^[0-9]+\.[0-9]+\.[0-9]+$/),
+    vendor: z.string().optional(),
+  }),
   identity: z.strictObject({
     name: z.string().min(1),
-    lei: z.string().regex(/^[A-Z0-9]{18}[0-9]{2}$/, 'must be an LEI').optional(),
+    lei: z
+      .string()
+      .regex(/^[A-Z0-9]{18}[0-9]{2}$/, 'must be an LEI')
+      .optional(),
     x509: z.string().startsWith('-----BEGIN CERTIFICATE-----'),
   }),
   extensions: z.strictObject({ required: z.array(z.string()), supported: z.array(z.string()) }),
@@ -44,10 +55,17 @@ export type TrpMessage<kind extends TrpMessageKind> = z.infer<(typeof trpSchemas
  * @throws {ComplianceInputError} `COMPLIANCE_INVALID_TRP_MESSAGE` naming the field (unknown
  * fields are rejected).
  */
-export function parseTrpMessage<const kind extends TrpMessageKind>(kind: kind, body: unknown): TrpMessage<kind> {
+export function parseTrpMessage<const kind extends TrpMessageKind>(
+  kind: kind,
+  body: unknown,
+): TrpMessage<kind> {
   const parsed = trpSchemas[kind].safeParse(body)
   if (!parsed.success) {
-    throw inputErrorFromIssues('COMPLIANCE_INVALID_TRP_MESSAGE', `invalid TRP ${kind}`, issuesFromZod(parsed.error.issues))
+    throw inputErrorFromIssues(
+      'COMPLIANCE_INVALID_TRP_MESSAGE',
+      `invalid TRP ${kind}`,
+      issuesFromZod(parsed.error.issues),
+    )
   }
   return parsed.data as TrpMessage<kind>
 }

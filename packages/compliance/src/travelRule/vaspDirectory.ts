@@ -34,7 +34,10 @@ export function createMemoryVaspDirectory(parameters: {
   vasps: readonly VaspRecord[]
   /** `{ address, vaspId }` pairs; addresses compare chain-aware (see `addressKey`). */
   addresses?: readonly { address: string; vaspId: string }[]
-}): VaspDirectory & { add(record: VaspRecord): void; assign(address: string, vaspId: string): void } {
+}): VaspDirectory & {
+  add(record: VaspRecord): void
+  assign(address: string, vaspId: string): void
+} {
   const vasps = new Map(parameters.vasps.map((v) => [v.id, v]))
   const owners = new Map((parameters.addresses ?? []).map((a) => [addressKey(a.address), a.vaspId]))
   return {

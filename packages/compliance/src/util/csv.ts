@@ -72,7 +72,7 @@ export function parseCsv(text: string): CsvRecord[] {
         atRecordEnd = true
       }
     }
-    const only = fields.length === 1 ? fields[0]!.replace(/\x1a/g, '').trim() : undefined
+    const only = fields.length === 1 ? fields[0]!.replaceAll('\u001a', '').trim() : undefined
     if (only !== '') records.push({ line: startLine, fields })
   }
   return records

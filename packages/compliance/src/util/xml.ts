@@ -28,7 +28,8 @@ function decodeEntities(text: string): string {
   if (text.indexOf('&') < 0) return text
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, body: string) => {
     if (body[0] === '#') {
-      const code = body[1] === 'x' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10)
+      const code =
+        body[1] === 'x' ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10)
       return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole
     }
     return ENTITIES[body] ?? whole
@@ -134,10 +135,8 @@ export function scanXml(xml: string, handler: XmlHandler): void {
       if (space >= 0) {
         const rest = body.slice(space)
         ATTRIBUTE.lastIndex = 0
-        let consumed = ''
         for (let m = ATTRIBUTE.exec(rest); m; m = ATTRIBUTE.exec(rest)) {
           attributes[stripPrefix(m[1]!)] = decodeEntities(m[3] ?? m[4] ?? '')
-          consumed += m[0]
         }
         if (rest.replace(ATTRIBUTE, '').trim() !== '') fail(`malformed attributes in <${name}>`, i)
       }
