@@ -67,25 +67,44 @@ export type NameScreen = {
   readonly version: number
 }
 
+/** One listed spelling's tokens as ids in one token index (plain tokens and joined pairs). */
+type NameIds = {
+  /** Token id of each token, in order. */
+  readonly plain: Int32Array
+  /** Token id of each adjacent pair joined (`plain[k]` + `plain[k + 1]`). */
+  readonly pairs: Int32Array
+  /** Length of each token. */
+  readonly lengths: Uint8Array
+  readonly total: number
+}
+
 type IndexedName = {
   readonly party: SanctionedParty
   readonly listed: string
   readonly normalized: string
   readonly tokens: readonly string[]
   readonly skeletons: readonly string[]
-  readonly tokenChars: number
-  readonly skeletonChars: number
+  latin: NameIds
+  skeleton: NameIds
 }
 
 type TokenIndex = {
   readonly tokens: string[]
+  /** Names holding each token (plain or as a joined pair). */
   readonly postings: Int32Array[]
+  /** Deletion variant → ids of the tokens it comes from. */
   readonly variants: Map<string, number[]>
-  /** Per name, the ids of its tokens (and joined pairs). */
-  readonly nameTokenIds: Int32Array[]
 }
 
 const MAX_QUERY_TOKENS = 8
+/** simTable slots per token id: one per query token, then one per adjacent query pair. */
+const STRIDE = 16
+const EMPTY_IDS: NameIds = {
+  plain: new Int32Array(0),
+  pairs: new Int32Array(0),
+  lengths: new Uint8Array(0),
+  total: 0,
+}
 
 function maxDeletions(length: number): number {
   return length <= 3 ? 0 : length <= 7 ? 1 : 2
@@ -102,52 +121,49 @@ function deletionVariants(token: string, d: number, out: Set<string>): void {
 }
 
 function buildTokenIndex(
-  names: readonly IndexedName[],
+  names: IndexedName[],
   pick: (n: IndexedName) => readonly string[],
+  assign: (n: IndexedName, ids: NameIds) => void,
 ): TokenIndex {
   const ids = new Map<string, number>()
   const postingLists: number[][] = []
-  const nameTokenIds: Int32Array[] = []
+  const isPair: boolean[] = []
+  const idOf = (token: string, nameId: number, pair: boolean) => {
+    let id = ids.get(token)
+    if (id === undefined) {
+      id = postingLists.length
+      ids.set(token, id)
+      postingLists.push([])
+      isPair.push(pair)
+    } else if (!pair) isPair[id] = false
+    const list = postingLists[id]!
+    if (list[list.length - 1] !== nameId) list.push(nameId)
+    return id
+  }
   names.forEach((name, nameId) => {
-    const own: number[] = []
-    for (const token of new Set(pick(name))) {
-      if (token === '') continue
-      let id = ids.get(token)
-      if (id === undefined) {
-        id = postingLists.length
-        ids.set(token, id)
-        postingLists.push([])
-      }
-      postingLists[id]!.push(nameId)
-      own.push(id)
-    }
-    nameTokenIds.push(Int32Array.from(own))
+    const tokens = pick(name)
+    const plain = Int32Array.from(tokens, (t) => idOf(t, nameId, false))
+    const pairs = new Int32Array(Math.max(0, tokens.length - 1))
+    for (let k = 0; k + 1 < tokens.length; k++)
+      pairs[k] = idOf(tokens[k]! + tokens[k + 1]!, nameId, true)
+    const lengths = Uint8Array.from(tokens, (t) => Math.min(255, t.length))
+    assign(name, { plain, pairs, lengths, total: lengths.reduce((a, b) => a + b, 0) })
   })
   const tokens = [...ids.keys()]
   const variants = new Map<string, number[]>()
   const scratch = new Set<string>()
   tokens.forEach((token, id) => {
     scratch.clear()
-    deletionVariants(token, maxDeletions(token.length), scratch)
+    // Joined pairs only need to catch one-word spellings: one deletion keeps the index small.
+    const d = maxDeletions(token.length)
+    deletionVariants(token, isPair[id] ? Math.min(1, d) : d, scratch)
     for (const v of scratch) {
       const list = variants.get(v)
       if (list) list.push(id)
       else variants.set(v, [id])
     }
   })
-  return { tokens, postings: postingLists.map((p) => Int32Array.from(p)), variants, nameTokenIds }
-}
-
-/** Tokens and their adjacent pairs joined, so `abdulrahman` finds `abdul rahman`. */
-function withPairs(tokens: readonly string[]): string[] {
-  const out = [...tokens]
-  for (let i = 0; i + 1 < tokens.length; i++) out.push(tokens[i]! + tokens[i + 1]!)
-  return out
-}
-
-/** `tokens` with the pair at `i`, `i + 1` joined into one token. */
-function mergeAt(tokens: readonly string[], i: number): string[] {
-  return [...tokens.slice(0, i), tokens[i]! + tokens[i + 1]!, ...tokens.slice(i + 2)]
+  return { tokens, postings: postingLists.map((p) => Int32Array.from(p)), variants }
 }
 
 function tokenize(text: string): { latin: string; tokens: string[]; abjad: boolean } {
@@ -157,10 +173,13 @@ function tokenize(text: string): { latin: string; tokens: string[]; abjad: boole
 
 /**
  * Creates a name screen: names and aliases are transliterated to Latin, split into tokens and
- * indexed; a query's tokens find listed tokens through a deletion-neighbourhood index (edit
- * distance up to 1, or 2 for tokens of 8+ letters), are scored with Jaro-Winkler, and each listed
- * name gets the length-weighted mean of its best token scores minus a penalty for listed text
- * left unmatched. Names written in Arabic or Hebrew are compared by consonant skeleton.
+ * indexed with their adjacent pairs joined; a query's tokens (and adjacent pairs joined) find
+ * listed tokens through a deletion-neighbourhood index (edit distance up to 1, or 2 for tokens of
+ * 8+ letters) and are scored with Jaro-Winkler (pairs below the token floor count 0). Each listed
+ * name gets the length-weighted mean of its best token scores — a query token pairs with one
+ * listed token, or with two adjacent ones written as one word — minus a penalty in proportion to
+ * the listed text left unmatched. Names written in Arabic or Hebrew are compared by consonant
+ * skeleton. Only names sharing a token with the query are scored.
  *
  * @example
  * ```ts
@@ -175,149 +194,149 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   const unmatchedPenalty = options.unmatchedPenalty ?? 0.15
   const bySource = new Map<string, readonly SanctionedParty[]>()
   let names: IndexedName[] = []
-  let latinIndex: TokenIndex = { tokens: [], postings: [], variants: new Map(), nameTokenIds: [] }
-  // Per query token, the similarity of every listed token found for it (reset after each query).
-  let simTable = new Float32Array(0)
+  let latinIndex: TokenIndex = { tokens: [], postings: [], variants: new Map() }
   let skeletonIndex: TokenIndex = latinIndex
-  let scratch = new Float32Array(0)
+  // Per token id and query slot, the similarity found in this query (zeroed after it).
+  let simTable = new Float32Array(0)
   let seen = new Uint8Array(0)
-  let pairScratch = new Float32Array(0)
   let version = 0
+  const used = new Uint8Array(256)
 
   const rebuild = () => {
     const next: IndexedName[] = []
     for (const parties of bySource.values()) {
       for (const party of parties) {
-        const spellings = new Set([party.name, ...party.aliases])
-        const seen = new Set<string>()
-        for (const listed of spellings) {
+        const seenSpellings = new Set<string>()
+        for (const listed of new Set([party.name, ...party.aliases])) {
           const { latin, tokens } = tokenize(listed)
-          if (tokens.length === 0 || seen.has(latin)) continue
-          seen.add(latin)
-          const skeletons = tokens.map(nameSkeleton)
+          if (tokens.length === 0 || seenSpellings.has(latin)) continue
+          seenSpellings.add(latin)
           next.push({
             party,
             listed,
             normalized: latin,
             tokens,
-            skeletons,
-            tokenChars: tokens.reduce((a, t) => a + t.length, 0),
-            skeletonChars: skeletons.reduce((a, t) => a + t.length, 0),
+            skeletons: tokens.map(nameSkeleton),
+            latin: EMPTY_IDS,
+            skeleton: EMPTY_IDS,
           })
         }
       }
     }
-    const nextLatin = buildTokenIndex(next, (n) => withPairs(n.tokens))
-    const nextSkeleton = buildTokenIndex(next, (n) => withPairs(n.skeletons))
+    const nextLatin = buildTokenIndex(
+      next,
+      (n) => n.tokens,
+      (n, ids) => {
+        n.latin = ids
+      },
+    )
+    const nextSkeleton = buildTokenIndex(
+      next,
+      (n) => n.skeletons,
+      (n, ids) => {
+        n.skeleton = ids
+      },
+    )
     names = next
     latinIndex = nextLatin
     skeletonIndex = nextSkeleton
-    scratch = new Float32Array(next.length * MAX_QUERY_TOKENS)
-    seen = new Uint8Array(next.length)
     simTable = new Float32Array(
-      Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length) * MAX_QUERY_TOKENS,
+      Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length) * STRIDE,
     )
-    pairScratch = new Float32Array(next.length * MAX_QUERY_TOKENS)
+    seen = new Uint8Array(next.length)
     version++
   }
 
-  /** Scores one listed spelling against the query: token pairs, then joined-word variants. */
-  const explain = (
-    query: { latin: string; tokens: string[]; abjad: boolean },
-    name: IndexedName,
-  ): { score: number; explanation: NameMatchExplanation } => {
-    const skeleton = query.abjad
-    const queryTokens = skeleton ? query.tokens.map(nameSkeleton) : query.tokens
-    const listedTokens = skeleton ? name.skeletons : name.tokens
-    let best = scoreTokens(queryTokens, query.tokens, listedTokens, name.tokens)
-    // Names written as one word on one side and two on the other (Abdulrahman / Abdul Rahman):
-    // also try each adjacent pair joined, on either side.
-    // A joined pair only counts against a token of about its length (JW's prefix bonus would
-    // otherwise let `lazarusholdings` match `lazarus`).
-    const near = (length: number, tokens: readonly string[]) =>
-      tokens.some((t) => Math.abs(t.length - length) <= 2)
-    for (let i = 0; i + 1 < queryTokens.length; i++) {
-      if (!near(queryTokens[i]!.length + queryTokens[i + 1]!.length, listedTokens)) continue
-      const merged = mergeAt(queryTokens, i)
-      const shown = mergeAt(query.tokens, i)
-      const candidate = scoreTokens(merged, shown, listedTokens, name.tokens)
-      if (candidate.score > best.score) best = candidate
-    }
-    for (let j = 0; j + 1 < listedTokens.length; j++) {
-      if (!near(listedTokens[j]!.length + listedTokens[j + 1]!.length, queryTokens)) continue
-      const candidate = scoreTokens(
-        queryTokens,
-        query.tokens,
-        mergeAt(listedTokens, j),
-        mergeAt(name.tokens, j),
-      )
-      if (candidate.score > best.score) best = candidate
-    }
-    return {
-      score: best.score,
-      explanation: {
-        normalizedQuery: query.latin,
-        normalizedListed: name.normalized,
-        comparedSkeletons: skeleton,
-        tokens: best.tokens,
-        unmatchedListedTokens: best.unmatched,
-        tokenScore: best.tokenScore,
-        penalty: best.penalty,
-      },
-    }
-  }
-
-  const scoreTokens = (
-    queryTokens: readonly string[],
-    shownQuery: readonly string[],
-    listedTokens: readonly string[],
-    shownListed: readonly string[],
+  /**
+   * Greedy pairing of query units (tokens, or one adjacent pair merged) with listed tokens or
+   * joined listed pairs, reading similarities from simTable. Returns the score and, when asked,
+   * the explanation.
+   */
+  /**
+   * Similarity of a listed token the neighbourhood search did not find: Jaro-Winkler computed
+   * once per query (cached in simTable; −1 marks "below the floor") when the first letters agree.
+   */
+  let lazy: ((cell: number, id: number, slot: number) => number) | undefined
+  const pairUp = (
+    ids: NameIds,
+    weights: readonly number[],
+    mergeAt: number,
+    explainTo?: { query: string[]; listed: readonly string[]; out: TokenMatch[] },
   ) => {
-    const used = new Uint8Array(listedTokens.length)
-    const tokens: TokenMatch[] = []
+    const L = ids.plain.length
+    used.fill(0, 0, L)
     let weighted = 0
-    let weights = 0
-    for (let qi = 0; qi < queryTokens.length; qi++) {
-      const qt = queryTokens[qi]!
+    let total = 0
+    const units = weights.length - (mergeAt >= 0 ? 1 : 0)
+    for (let u = 0, qi = 0; u < units; u++, qi++) {
+      const merged = qi === mergeAt
+      const slot = merged ? MAX_QUERY_TOKENS + qi : qi
+      const w = merged ? weights[qi]! + weights[qi + 1]! : weights[qi]!
       let best = 0
-      let bestIndex = -1
-      for (let li = 0; li < listedTokens.length; li++) {
-        const s = jaroWinkler(qt, listedTokens[li]!)
-        if (s > best || (s === best && bestIndex >= 0 && used[bestIndex] === 1 && used[li] === 0)) {
-          best = s
-          bestIndex = li
+      let bestK = -1
+      let bestPair = false
+      for (let k = 0; k < L; k++) {
+        if (used[k]) continue
+        const cell = ids.plain[k]! * STRIDE + slot
+        let sim = simTable[cell]!
+        if (sim === 0 && lazy !== undefined) sim = lazy(cell, ids.plain[k]!, slot)
+        if (sim > best) {
+          best = sim
+          bestK = k
+          bestPair = false
         }
       }
-      const counted = best >= tokenFloor ? best : 0
-      if (counted > 0) used[bestIndex] = 1
-      tokens.push({
-        queryToken: shownQuery[qi]!,
-        listedToken: counted > 0 ? shownListed[bestIndex] : undefined,
-        score: counted,
-      })
-      const w = Math.max(qt.length, 1)
-      weighted += counted * w
-      weights += w
+      for (let k = 0; k + 1 < L; k++) {
+        if (used[k] || used[k + 1]) continue
+        const sim = simTable[ids.pairs[k]! * STRIDE + slot]!
+        if (sim > best) {
+          best = sim
+          bestK = k
+          bestPair = true
+        }
+      }
+      if (bestK >= 0) {
+        used[bestK] = 1
+        if (bestPair) used[bestK + 1] = 1
+      }
+      weighted += best * w
+      total += w
+      if (explainTo) {
+        const q = merged ? `${explainTo.query[qi]}${explainTo.query[qi + 1]}` : explainTo.query[qi]!
+        const listed =
+          bestK < 0
+            ? undefined
+            : bestPair
+              ? `${explainTo.listed[bestK]} ${explainTo.listed[bestK + 1]}`
+              : explainTo.listed[bestK]
+        explainTo.out.push({ queryToken: q, listedToken: listed, score: best })
+      }
+      if (merged) qi++
     }
-    const tokenScore = weights === 0 ? 0 : weighted / weights
-    let totalChars = 0
-    let unmatchedChars = 0
-    const unmatched: string[] = []
-    for (let li = 0; li < listedTokens.length; li++) {
-      totalChars += listedTokens[li]!.length
-      if (used[li] === 0) {
-        unmatchedChars += listedTokens[li]!.length
-        unmatched.push(shownListed[li]!)
+    let unmatched = 0
+    for (let k = 0; k < L; k++) if (!used[k]) unmatched += ids.lengths[k]!
+    const tokenScore = total === 0 ? 0 : weighted / total
+    const penalty = ids.total === 0 ? 0 : (unmatchedPenalty * unmatched) / ids.total
+    return { score: Math.max(0, Math.min(1, tokenScore - penalty)), tokenScore, penalty }
+  }
+
+  /** Best pairing over: no merge, and each adjacent query pair merged. Returns the merge used. */
+  const bestPairing = (
+    ids: NameIds,
+    weights: readonly number[],
+    pairAvailable: readonly boolean[],
+  ) => {
+    let best = pairUp(ids, weights, -1)
+    let mergeAt = -1
+    for (let i = 0; i + 1 < weights.length; i++) {
+      if (!pairAvailable[i]) continue
+      const candidate = pairUp(ids, weights, i)
+      if (candidate.score > best.score) {
+        best = candidate
+        mergeAt = i
       }
     }
-    const penalty = totalChars === 0 ? 0 : unmatchedPenalty * (unmatchedChars / totalChars)
-    return {
-      score: Math.max(0, Math.min(1, tokenScore - penalty)),
-      tokens,
-      unmatched,
-      tokenScore,
-      penalty,
-    }
+    return { score: best.score, mergeAt }
   }
 
   return {
@@ -341,151 +360,143 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       const query = tokenize(parameters.name)
       if (query.tokens.length === 0) return []
       if (query.tokens.length > MAX_QUERY_TOKENS) query.tokens.length = MAX_QUERY_TOKENS
-      const index = query.abjad ? skeletonIndex : latinIndex
-      const queryTokens = query.abjad ? query.tokens.map(nameSkeleton) : query.tokens
+      const skeletonMode = query.abjad
+      const index = skeletonMode ? skeletonIndex : latinIndex
+      if (skeletonMode) {
+        // Tokens that are all vowels (آوا → awa) have no skeleton: they cannot be compared.
+        query.tokens = query.tokens.filter((t) => nameSkeleton(t) !== '')
+        if (query.tokens.length === 0) return []
+      }
+      const queryTokens = skeletonMode ? query.tokens.map(nameSkeleton) : query.tokens
+      const Q = queryTokens.length
+      const weights = queryTokens.map((t) => Math.max(t.length, 1))
+      const W = weights.reduce((a, b) => a + b, 0)
+      const written: number[] = [] // simTable cells to zero afterwards
       const variants = new Set<string>()
-      const seenTokens = new Set<number>()
-      // 1. Listed tokens similar to each query token (deletion neighbourhood, then Jaro-Winkler).
-      const matched: { ids: number[]; sims: number[]; postings: number }[] = []
-      let weights = 0
-      for (let qi = 0; qi < queryTokens.length; qi++) {
-        const qt = queryTokens[qi]!
-        weights += Math.max(qt.length, 1)
-        const m = { ids: [] as number[], sims: [] as number[], postings: 0 }
-        matched.push(m)
-        if (qt === '') continue
+      const seenIds = new Set<number>()
+      // 1. Listed tokens near each query token, and near each adjacent query pair joined.
+      const found: { ids: number[]; postings: number }[] = []
+      const probe = (text: string, slot: number, d: number) => {
+        const entry = { ids: [] as number[], postings: 0 }
+        if (text === '') return entry
         variants.clear()
-        seenTokens.clear()
-        deletionVariants(qt, maxDeletions(qt.length), variants)
+        seenIds.clear()
+        deletionVariants(text, d, variants)
         for (const v of variants) {
           const ids = index.variants.get(v)
           if (!ids) continue
           for (const id of ids) {
-            if (seenTokens.has(id)) continue
-            seenTokens.add(id)
-            const sim = jaroWinkler(qt, index.tokens[id]!)
+            if (seenIds.has(id)) continue
+            seenIds.add(id)
+            const sim = jaroWinkler(text, index.tokens[id]!)
             if (sim < tokenFloor) continue
-            m.ids.push(id)
-            m.sims.push(sim)
-            m.postings += index.postings[id]!.length
+            const cell = id * STRIDE + slot
+            simTable[cell] = sim
+            written.push(cell)
+            entry.ids.push(id)
+            entry.postings += index.postings[id]!.length
           }
         }
+        return entry
+      }
+      for (let qi = 0; qi < Q; qi++)
+        found.push(probe(queryTokens[qi]!, qi, maxDeletions(queryTokens[qi]!.length)))
+      const pairFound: { ids: number[]; postings: number }[] = []
+      for (let i = 0; i + 1 < Q; i++) {
+        const joined = queryTokens[i]! + queryTokens[i + 1]!
+        // Joined pairs are probed exactly when short: one deletion from a short string finds
+        // too many unrelated tokens.
+        pairFound.push(probe(joined, MAX_QUERY_TOKENS + i, joined.length < 6 ? 0 : 1))
+      }
+      const pairAvailable = pairFound.map((p) => p.ids.length > 0)
+      const slotText = (slot: number) =>
+        slot < MAX_QUERY_TOKENS
+          ? queryTokens[slot]!
+          : queryTokens[slot - MAX_QUERY_TOKENS]! + queryTokens[slot - MAX_QUERY_TOKENS + 1]!
+      lazy = (cell, id, slot) => {
+        const text = slotText(slot)
+        const token = index.tokens[id]!
+        let sim = -1
+        if (text.length >= 4 && token.length >= 4 && text.charCodeAt(0) === token.charCodeAt(0)) {
+          const s = jaroWinkler(text, token)
+          if (s >= tokenFloor) sim = s
+        }
+        simTable[cell] = sim
+        written.push(cell)
+        return sim
       }
       // 2. The most common query tokens whose weight together stays below the threshold cannot
-      //    make a match on their own: only the others nominate candidate names.
+      //    make a match on their own: only the others (and joined pairs) nominate names.
       const order = queryTokens
         .map((_, qi) => qi)
-        .sort((a, b) => matched[b]!.postings - matched[a]!.postings)
-      const nominating = new Array<boolean>(queryTokens.length).fill(true)
+        .sort((a, b) => found[b]!.postings - found[a]!.postings)
+      const nominating = new Array<boolean>(Q).fill(true)
       let commonWeight = 0
       for (const qi of order) {
-        const w = Math.max(queryTokens[qi]!.length, 1)
-        if ((commonWeight + w) / weights >= threshold) break
-        commonWeight += w
+        if ((commonWeight + weights[qi]!) / W >= threshold) break
+        commonWeight += weights[qi]!
         nominating[qi] = false
       }
       const touched: number[] = []
-      for (let qi = 0; qi < queryTokens.length; qi++) {
-        if (!nominating[qi]) continue
-        const m = matched[qi]!
-        for (let t = 0; t < m.ids.length; t++) {
-          const sim = m.sims[t]!
-          const postings = index.postings[m.ids[t]!]!
+      const touch = (ids: readonly number[]) => {
+        for (const id of ids) {
+          const postings = index.postings[id]!
           for (let p = 0; p < postings.length; p++) {
             const nameId = postings[p]!
-            const slot = nameId * MAX_QUERY_TOKENS
             if (seen[nameId] === 0) {
               seen[nameId] = 1
               touched.push(nameId)
             }
-            if (sim > scratch[slot + qi]!) scratch[slot + qi] = sim
           }
         }
       }
-      // 3. Adjacent query tokens joined (Abdul Rahman → abdulrahman) nominate names too; their
-      //    best similarity per pair is kept for the bound below.
-      for (let qi = 0; qi + 1 < queryTokens.length; qi++) {
-        const joined = queryTokens[qi]! + queryTokens[qi + 1]!
-        variants.clear()
-        seenTokens.clear()
-        deletionVariants(joined, maxDeletions(joined.length), variants)
-        for (const v of variants) {
-          for (const id of index.variants.get(v) ?? []) {
-            if (seenTokens.has(id)) continue
-            seenTokens.add(id)
-            const sim = jaroWinkler(joined, index.tokens[id]!)
-            if (sim < tokenFloor) continue
-            const postings = index.postings[id]!
-            for (let p = 0; p < postings.length; p++) {
-              const nameId = postings[p]!
-              if (seen[nameId] === 0) {
-                seen[nameId] = 1
-                touched.push(nameId)
-              }
-              const slot = nameId * MAX_QUERY_TOKENS + qi
-              if (sim > pairScratch[slot]!) pairScratch[slot] = sim
-            }
-          }
-        }
-      }
-      // The common tokens then only add to names already nominated, read from the names' own
-      // token ids rather than from their (long) posting lists.
-      for (let qi = 0; qi < queryTokens.length; qi++) {
-        if (nominating[qi]) continue
-        const m = matched[qi]!
-        for (let t = 0; t < m.ids.length; t++)
-          simTable[m.ids[t]! * MAX_QUERY_TOKENS + qi] = m.sims[t]!
-      }
-      if (nominating.includes(false)) {
-        for (const nameId of touched) {
-          const own = index.nameTokenIds[nameId]!
-          const slot = nameId * MAX_QUERY_TOKENS
-          for (let qi = 0; qi < queryTokens.length; qi++) {
-            if (nominating[qi]) continue
-            let best = 0
-            for (let k = 0; k < own.length; k++) {
-              const sim = simTable[own[k]! * MAX_QUERY_TOKENS + qi]!
-              if (sim > best) best = sim
-            }
-            scratch[slot + qi] = best
-          }
-        }
-        for (let qi = 0; qi < queryTokens.length; qi++) {
-          if (nominating[qi]) continue
-          const m = matched[qi]!
-          for (let t = 0; t < m.ids.length; t++) simTable[m.ids[t]! * MAX_QUERY_TOKENS + qi] = 0
-        }
-      }
-      // 4. Full scoring of the names whose token-stage score can reach the threshold.
+      for (let qi = 0; qi < Q; qi++) if (nominating[qi]) touch(found[qi]!.ids)
+      // A joined pair nominates when one of its tokens does (a pair of common tokens cannot
+      // reach the threshold on its own either).
+      pairFound.forEach((p, i) => {
+        if (nominating[i] || nominating[i + 1]) touch(p.ids)
+      })
+      // 3. Score the nominated names from the similarities found; explain the matches.
       const best = new Map<SanctionedParty, NameMatch>()
+      const candidates: { name: IndexedName; score: number }[] = []
       for (const nameId of touched) {
-        const slot = nameId * MAX_QUERY_TOKENS
-        let upper = 0
-        for (let qi = 0; qi < queryTokens.length; qi++) {
-          upper += scratch[slot + qi]! * Math.max(queryTokens[qi]!.length, 1)
-        }
-        let bound = upper
-        for (let qi = 0; qi + 1 < queryTokens.length; qi++) {
-          const pair = pairScratch[slot + qi]!
-          if (pair === 0) continue
-          const wa = Math.max(queryTokens[qi]!.length, 1)
-          const wb = Math.max(queryTokens[qi + 1]!.length, 1)
-          const withPair =
-            upper - scratch[slot + qi]! * wa - scratch[slot + qi + 1]! * wb + pair * (wa + wb)
-          if (withPair > bound) bound = withPair
-        }
-        scratch.fill(0, slot, slot + MAX_QUERY_TOKENS)
-        pairScratch.fill(0, slot, slot + MAX_QUERY_TOKENS)
         seen[nameId] = 0
-        if (bound / weights < threshold) continue
         const name = names[nameId]!
-        const { score, explanation } = explain(query, name)
-        if (score < threshold) continue
-        const previous = best.get(name.party)
-        if (!previous || score > previous.score) {
-          best.set(name.party, { party: name.party, matchedName: name.listed, score, explanation })
-        }
+        const ids = skeletonMode ? name.skeleton : name.latin
+        const { score } = bestPairing(ids, weights, pairAvailable)
+        if (score >= threshold) candidates.push({ name, score })
       }
+      for (const { name, score } of candidates) {
+        const previous = best.get(name.party)
+        if (previous && previous.score >= score) continue
+        const ids = skeletonMode ? name.skeleton : name.latin
+        const { mergeAt } = bestPairing(ids, weights, pairAvailable)
+        const tokens: TokenMatch[] = []
+        const listedShown = name.tokens
+        const scored = pairUp(ids, weights, mergeAt, {
+          query: query.tokens,
+          listed: listedShown,
+          out: tokens,
+        })
+        const matchedListed = new Set(
+          tokens.flatMap((t) => (t.listedToken ? t.listedToken.split(' ') : [])),
+        )
+        best.set(name.party, {
+          party: name.party,
+          matchedName: name.listed,
+          score,
+          explanation: {
+            normalizedQuery: query.latin,
+            normalizedListed: name.normalized,
+            comparedSkeletons: skeletonMode,
+            tokens,
+            unmatchedListedTokens: listedShown.filter((t) => !matchedListed.has(t)),
+            tokenScore: scored.tokenScore,
+            penalty: scored.penalty,
+          },
+        })
+      }
+      for (const cell of written) simTable[cell] = 0
       return [...best.values()]
         .sort((a, b) => b.score - a.score || (a.party.entityId < b.party.entityId ? -1 : 1))
         .slice(0, limit)
