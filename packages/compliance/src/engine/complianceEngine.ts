@@ -51,7 +51,7 @@ export type AlertScoringInput = {
   readonly valueLastDay: bigint
 }
 
-/** Facts gathered off the hot path (network look-ups) that {@link ComplianceEngine.evaluateSync} uses. */
+/** Facts gathered off the hot path (network look-ups) that `ComplianceEngine.evaluateSync` uses. */
 export type EvaluationContext = {
   /** The analytics vendor's report on the event's external address. */
   readonly addressRisk?: AddressRiskReport | undefined

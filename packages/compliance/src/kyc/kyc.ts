@@ -114,7 +114,7 @@ export type KycCheck = {
   readonly checkId: string
   readonly applicantId: string
   readonly externalUserId: string
-  /** Level (vendors: "level name" / "workflow"); maps to {@link KycLevel.level}. */
+  /** Level (vendors: "level name" / "workflow"); maps to `KycLevel.level`. */
   readonly level: number
   readonly status: 'pending' | 'completed'
   /** `clear` (approved), `consider` (needs a human), `rejected`. */
@@ -143,7 +143,7 @@ export type KycProvider = {
 }
 
 /**
- * A sandbox {@link KycProvider}: checks stay `pending` until {@link TestKycProvider.complete} is
+ * A sandbox {@link KycProvider}: checks stay `pending` until `complete` is
  * called, which returns the signed webhook the vendor would send. Like vendors' sandboxes, the
  * outcome follows the applicant's last name: `Reject…` → rejected, `Review…` → consider, else clear.
  */

@@ -32,7 +32,7 @@ export type ReviewCase = {
   readonly notes: readonly { at: number; reviewer: string; text: string }[]
 }
 
-/** Parameters of {@link ReviewQueue.resolve}. */
+/** Parameters of `ReviewQueue.resolve`. */
 export type ResolveCaseParameters = {
   readonly caseId: string
   readonly reviewer: string

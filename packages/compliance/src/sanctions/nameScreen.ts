@@ -46,7 +46,7 @@ export type NameMatch = {
   readonly explanation: NameMatchExplanation
 }
 
-/** Parameters of {@link NameScreen.screen}. */
+/** Parameters of `NameScreen.screen`. */
 export type ScreenNameParameters = {
   readonly name: string
   /** Overrides the screen's default threshold. */

@@ -45,7 +45,8 @@ const naturalPersonNameId = z.strictObject({
   secondaryIdentifier: text(100).optional(),
   nameIdentifierType: naturalNameType,
 })
-const address = z.strictObject({
+/** IVMS101 `Address`. */
+export const ivms101AddressSchema = z.strictObject({
   addressType,
   department: text(50).optional(),
   subDepartment: text(70).optional(),
@@ -69,13 +70,14 @@ const nationalIdentification = z.strictObject({
   countryOfIssue: z.string().optional(),
   registrationAuthority: z.string().optional(),
 })
-const naturalPerson = z.strictObject({
+/** IVMS101 `NaturalPerson`. */
+export const ivms101NaturalPersonSchema = z.strictObject({
   name: z.strictObject({
     nameIdentifier: z.array(naturalPersonNameId).min(1),
     localNameIdentifier: z.array(naturalPersonNameId).optional(),
     phoneticNameIdentifier: z.array(naturalPersonNameId).optional(),
   }),
-  geographicAddress: z.array(address).optional(),
+  geographicAddress: z.array(ivms101AddressSchema).optional(),
   nationalIdentification: nationalIdentification.optional(),
   customerIdentification: text(50).optional(),
   dateAndPlaceOfBirth: z
@@ -90,42 +92,47 @@ const legalPersonNameId = z.strictObject({
   legalPersonName: text(100),
   legalPersonNameIdentifierType: legalNameType,
 })
-const legalPerson = z.strictObject({
+/** IVMS101 `LegalPerson`. */
+export const ivms101LegalPersonSchema = z.strictObject({
   name: z.strictObject({
     nameIdentifier: z.array(legalPersonNameId).min(1),
     localNameIdentifier: z.array(legalPersonNameId).optional(),
     phoneticNameIdentifier: z.array(legalPersonNameId).optional(),
   }),
-  geographicAddress: z.array(address).optional(),
+  geographicAddress: z.array(ivms101AddressSchema).optional(),
   customerNumber: text(50).optional(),
   nationalIdentification: nationalIdentification.optional(),
   countryOfRegistration: z.string().optional(),
 })
-const person = z.strictObject({
-  naturalPerson: naturalPerson.optional(),
-  legalPerson: legalPerson.optional(),
+/** IVMS101 `Person`: exactly one of `naturalPerson` and `legalPerson` (checked by `validateIvms101`). */
+export const ivms101PersonSchema = z.strictObject({
+  naturalPerson: ivms101NaturalPersonSchema.optional(),
+  legalPerson: ivms101LegalPersonSchema.optional(),
 })
 
 /** IVMS101 `IdentityPayload` schema (zod, strict: unknown elements are issues). */
 export const ivms101Schema = z.strictObject({
   originator: z
     .strictObject({
-      originatorPersons: z.array(person).min(1),
+      originatorPersons: z.array(ivms101PersonSchema).min(1),
       accountNumber: z.array(text(100)).optional(),
     })
     .optional(),
   beneficiary: z
     .strictObject({
-      beneficiaryPersons: z.array(person).min(1),
+      beneficiaryPersons: z.array(ivms101PersonSchema).min(1),
       accountNumber: z.array(text(100)).optional(),
     })
     .optional(),
-  originatingVASP: z.strictObject({ originatingVASP: person }).optional(),
-  beneficiaryVASP: z.strictObject({ beneficiaryVASP: person }).optional(),
+  originatingVASP: z.strictObject({ originatingVASP: ivms101PersonSchema }).optional(),
+  beneficiaryVASP: z.strictObject({ beneficiaryVASP: ivms101PersonSchema }).optional(),
   transferPath: z
     .strictObject({
       transferPath: z.array(
-        z.strictObject({ intermediaryVASP: person, sequence: z.number().int().min(0) }),
+        z.strictObject({
+          intermediaryVASP: ivms101PersonSchema,
+          sequence: z.number().int().min(0),
+        }),
       ),
     })
     .optional(),
@@ -137,13 +144,13 @@ export const ivms101Schema = z.strictObject({
 /** An IVMS101 identity payload. */
 export type Ivms101Payload = z.infer<typeof ivms101Schema>
 /** An IVMS101 person: exactly one of `naturalPerson` and `legalPerson`. */
-export type Ivms101Person = z.infer<typeof person>
+export type Ivms101Person = z.infer<typeof ivms101PersonSchema>
 /** An IVMS101 natural person. */
-export type Ivms101NaturalPerson = z.infer<typeof naturalPerson>
+export type Ivms101NaturalPerson = z.infer<typeof ivms101NaturalPersonSchema>
 /** An IVMS101 legal person. */
-export type Ivms101LegalPerson = z.infer<typeof legalPerson>
+export type Ivms101LegalPerson = z.infer<typeof ivms101LegalPersonSchema>
 /** An IVMS101 address. */
-export type Ivms101Address = z.infer<typeof address>
+export type Ivms101Address = z.infer<typeof ivms101AddressSchema>
 
 /** What the Travel Rule needs in a message, on top of IVMS101's own constraints. */
 export type Ivms101Requirements = {
