@@ -1,3 +1,4 @@
+import { buildDeletionIndex, type DeletionIndex, findSlot, MAX_VARIANTS, variantHashes } from './deletionIndex.js'
 import { jaroWinkler } from './jaroWinkler.js'
 import type { SanctionedParty } from './listEntry.js'
 import { nameSkeleton, transliterate } from './transliterate.js'
@@ -92,8 +93,8 @@ type TokenIndex = {
   readonly tokens: string[]
   /** Names holding each token (plain or as a joined pair). */
   readonly postings: Int32Array[]
-  /** Deletion variant → ids of the tokens it comes from. */
-  readonly variants: Map<string, number[]>
+  /** Deletion-variant hashes → ids of the tokens they come from. */
+  readonly variants: DeletionIndex
 }
 
 const MAX_QUERY_TOKENS = 8
@@ -108,16 +109,6 @@ const EMPTY_IDS: NameIds = {
 
 function maxDeletions(length: number): number {
   return length <= 3 ? 0 : length <= 7 ? 1 : 2
-}
-
-/** The token and every string made by deleting up to `d` of its characters. */
-function deletionVariants(token: string, d: number, out: Set<string>): void {
-  out.add(token)
-  if (d === 0 || token.length <= 1) return
-  for (let i = 0; i < token.length; i++) {
-    const shorter = token.slice(0, i) + token.slice(i + 1)
-    if (!out.has(shorter)) deletionVariants(shorter, d - 1, out)
-  }
 }
 
 function buildTokenIndex(
@@ -150,18 +141,10 @@ function buildTokenIndex(
     assign(name, { plain, pairs, lengths, total: lengths.reduce((a, b) => a + b, 0) })
   })
   const tokens = [...ids.keys()]
-  const variants = new Map<string, number[]>()
-  const scratch = new Set<string>()
-  tokens.forEach((token, id) => {
-    scratch.clear()
-    // Joined pairs only need to catch one-word spellings: one deletion keeps the index small.
-    const d = maxDeletions(token.length)
-    deletionVariants(token, isPair[id] ? Math.min(1, d) : d, scratch)
-    for (const v of scratch) {
-      const list = variants.get(v)
-      if (list) list.push(id)
-      else variants.set(v, [id])
-    }
+  // Joined pairs only need to catch one-word spellings: one deletion keeps the index small.
+  const variants = buildDeletionIndex(tokens, (id) => {
+    const d = maxDeletions(tokens[id]!.length)
+    return isPair[id] ? Math.min(1, d) : d
   })
   return { tokens, postings: postingLists.map((p) => Int32Array.from(p)), variants }
 }
@@ -194,11 +177,15 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   const unmatchedPenalty = options.unmatchedPenalty ?? 0.15
   const bySource = new Map<string, readonly SanctionedParty[]>()
   let names: IndexedName[] = []
-  let latinIndex: TokenIndex = { tokens: [], postings: [], variants: new Map() }
+  let latinIndex: TokenIndex = { tokens: [], postings: [], variants: buildDeletionIndex([], () => 0) }
   let skeletonIndex: TokenIndex = latinIndex
   // Per token id and query slot, the similarity found in this query (zeroed after it).
   let simTable = new Float32Array(0)
   let seen = new Uint8Array(0)
+  // Per token id, the number of the last probe that looked at it (dedupes without a Set).
+  let stamps = new Uint32Array(0)
+  let stamp = 0
+  const hashes = new Uint32Array(MAX_VARIANTS)
   let version = 0
   const used = new Uint8Array(256)
 
@@ -244,6 +231,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length) * STRIDE,
     )
     seen = new Uint8Array(next.length)
+    stamps = new Uint32Array(Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length))
+    stamp = 0
     version++
   }
 
@@ -372,22 +361,25 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       const weights = queryTokens.map((t) => Math.max(t.length, 1))
       const W = weights.reduce((a, b) => a + b, 0)
       const written: number[] = [] // simTable cells to zero afterwards
-      const variants = new Set<string>()
-      const seenIds = new Set<number>()
       // 1. Listed tokens near each query token, and near each adjacent query pair joined.
       const found: { ids: number[]; postings: number }[] = []
       const probe = (text: string, slot: number, d: number) => {
         const entry = { ids: [] as number[], postings: 0 }
         if (text === '') return entry
-        variants.clear()
-        seenIds.clear()
-        deletionVariants(text, d, variants)
-        for (const v of variants) {
-          const ids = index.variants.get(v)
-          if (!ids) continue
-          for (const id of ids) {
-            if (seenIds.has(id)) continue
-            seenIds.add(id)
+        stamp = (stamp + 1) >>> 0
+        if (stamp === 0) {
+          stamps.fill(0)
+          stamp = 1
+        }
+        const count = variantHashes(text, d, hashes)
+        const table = index.variants
+        for (let k = 0; k < count; k++) {
+          const at = findSlot(table, hashes[k]!)
+          if (at < 0) continue
+          for (let p = table.starts[at]!, end = table.ends[at]!; p < end; p++) {
+            const id = table.ids[p]!
+            if (stamps[id] === stamp) continue
+            stamps[id] = stamp
             const sim = jaroWinkler(text, index.tokens[id]!)
             if (sim < tokenFloor) continue
             const cell = id * STRIDE + slot
