@@ -147,18 +147,25 @@ if (haveData) {
   ]
   for (const q of queries.slice(0, 2000)) screen.screen({ name: q })
   const times = new Float64Array(queries.length * 3)
+  // Per query, the best of its three runs: the code's own cost without the scheduler's
+  // preemptions, which dominate the tail on a shared machine.
+  const best = new Float64Array(queries.length).fill(Number.POSITIVE_INFINITY)
   let k = 0
   let matched = 0
   for (let r = 0; r < 3; r++) {
-    for (const q of queries) {
+    queries.forEach((q, i) => {
       const s = process.hrtime.bigint()
       if (screen.screen({ name: q }).length) matched++
-      times[k++] = Number(process.hrtime.bigint() - s) / 1e6
-    }
+      const ms = Number(process.hrtime.bigint() - s) / 1e6
+      times[k++] = ms
+      if (ms < best[i]!) best[i] = ms
+    })
   }
   times.sort()
+  best.sort()
   const p50 = pct(times, 50)
   const p99 = pct(times, 99)
+  const bestP99 = pct(best, 99)
   console.log('\n## Name screening')
   console.log(
     `index: ${fmt(screen.size)} names and aliases (OFAC SDN 2021 CSV, ${fmt(list.parties.length)} parties), built in ${fmt(loadMs)} ms; threshold 0.88`,
@@ -167,10 +174,13 @@ if (haveData) {
     `queries: ${fmt(queries.length)} × 3 (1,000 SDN names with a deleted letter, 683 UN positives with typos/reordering, 4,000 non-matching people, 45 % of the global ones in non-Latin scripts); matched ${fmt(matched / 3)}`,
   )
   console.log(
-    `per query: p50 ${fmt(p50 * 1000, 1)} µs, p99 ${fmt(p99 * 1000, 1)} µs, max ${fmt(times[times.length - 1]! * 1000)} µs  (target p99 ≤ 100 µs: ${p99 <= 0.1 ? 'met' : 'NOT met'})`,
+    `per query, all runs: p50 ${fmt(p50 * 1000, 1)} µs, p90 ${fmt(pct(times, 90) * 1000, 1)} µs, p99 ${fmt(p99 * 1000, 1)} µs, max ${fmt(times[times.length - 1]! * 1000)} µs  (target p99 ≤ 100 µs: ${p99 <= 0.1 ? 'met' : 'NOT met'})`,
   )
   console.log(
-    `Moov Watchman publishes ~0.85 ms per search (not runnable here: a Go service): ours p99 is ${fmt(0.85 / p99, 1)}× faster than that figure`,
+    `per query, best of its 3 runs: p50 ${fmt(pct(best, 50) * 1000, 1)} µs, p99 ${fmt(bestP99 * 1000, 1)} µs  (target p99 ≤ 100 µs: ${bestP99 <= 0.1 ? 'met' : 'NOT met'})`,
+  )
+  console.log(
+    `Moov Watchman publishes ~0.85 ms per search (a Go service, not runnable here): its figure / our p99 = ${fmt(0.85 / p99, 2)} (all runs), ${fmt(0.85 / bestP99, 2)} (best of 3)`,
   )
   // Same-run baseline: brute-force token Jaro-Winkler over every name (what an index avoids).
   const all = list.parties

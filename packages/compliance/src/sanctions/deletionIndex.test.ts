@@ -4,7 +4,9 @@ import { buildDeletionIndex, findSlot, MAX_VARIANTS, variantHashes } from './del
 
 const strings = (text: string, d: number): Set<string> => {
   const out = new Set([text])
-  if (d > 0) for (let i = 0; i < text.length; i++) for (const v of strings(text.slice(0, i) + text.slice(i + 1), d - 1)) out.add(v)
+  if (d > 0)
+    for (let i = 0; i < text.length; i++)
+      for (const v of strings(text.slice(0, i) + text.slice(i + 1), d - 1)) out.add(v)
   return out
 }
 const hashOf = (s: string) => {
@@ -16,13 +18,17 @@ const hashOf = (s: string) => {
 describe('deletion-neighbourhood hashes', () => {
   it('the variant hashes are the hashes of the variant strings (property)', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 3, maxLength: 12 }), fc.integer({ min: 0, max: 2 }), (text, d) => {
-        const buf = new Uint32Array(MAX_VARIANTS)
-        const got = new Set(buf.subarray(0, variantHashes(text, d, buf)))
-        const expected = [...strings(text, d)].map(hashOf)
-        expect(expected.every((h) => got.has(h))).toBe(true)
-        expect(new Set(expected).size).toBeLessThanOrEqual(got.size)
-      }),
+      fc.property(
+        fc.string({ minLength: 3, maxLength: 12 }),
+        fc.integer({ min: 0, max: 2 }),
+        (text, d) => {
+          const buf = new Uint32Array(MAX_VARIANTS)
+          const got = new Set(buf.subarray(0, variantHashes(text, d, buf)))
+          const expected = [...strings(text, d)].map(hashOf)
+          expect(expected.every((h) => got.has(h))).toBe(true)
+          expect(new Set(expected).size).toBeLessThanOrEqual(got.size)
+        },
+      ),
     )
   })
 
@@ -36,7 +42,8 @@ describe('deletion-neighbourhood hashes', () => {
       for (let k = 0; k < count; k++) {
         const slot = findSlot(index, buf[k]!)
         if (slot < 0) continue
-        for (let p = index.starts[slot]!; p < index.ends[slot]!; p++) found.add(tokens[index.ids[p]!]!)
+        for (let p = index.starts[slot]!; p < index.ends[slot]!; p++)
+          found.add(tokens[index.ids[p]!]!)
       }
       return [...found].sort()
     }

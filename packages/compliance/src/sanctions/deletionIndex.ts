@@ -66,7 +66,10 @@ export function findSlot(index: DeletionIndex, hash: number): number {
 }
 
 /** Builds the index of `tokens`; `depth(id)` says how many deletions to index for each. */
-export function buildDeletionIndex(tokens: readonly string[], depth: (id: number) => number): DeletionIndex {
+export function buildDeletionIndex(
+  tokens: readonly string[],
+  depth: (id: number) => number,
+): DeletionIndex {
   const buffer = new Uint32Array(MAX_VARIANTS)
   let pairs = new Float64Array(1 << 16)
   let size = 0

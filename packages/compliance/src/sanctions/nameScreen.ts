@@ -1,4 +1,10 @@
-import { buildDeletionIndex, type DeletionIndex, findSlot, MAX_VARIANTS, variantHashes } from './deletionIndex.js'
+import {
+  buildDeletionIndex,
+  type DeletionIndex,
+  findSlot,
+  MAX_VARIANTS,
+  variantHashes,
+} from './deletionIndex.js'
 import { jaroWinkler } from './jaroWinkler.js'
 import type { SanctionedParty } from './listEntry.js'
 import { nameSkeleton, transliterate } from './transliterate.js'
@@ -177,7 +183,11 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   const unmatchedPenalty = options.unmatchedPenalty ?? 0.15
   const bySource = new Map<string, readonly SanctionedParty[]>()
   let names: IndexedName[] = []
-  let latinIndex: TokenIndex = { tokens: [], postings: [], variants: buildDeletionIndex([], () => 0) }
+  let latinIndex: TokenIndex = {
+    tokens: [],
+    postings: [],
+    variants: buildDeletionIndex([], () => 0),
+  }
   let skeletonIndex: TokenIndex = latinIndex
   // Per token id and query slot, the similarity found in this query (zeroed after it).
   let simTable = new Float32Array(0)
