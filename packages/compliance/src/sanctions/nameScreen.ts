@@ -117,10 +117,19 @@ function maxDeletions(length: number): number {
   return length <= 3 ? 0 : length <= 7 ? 1 : 2
 }
 
+/**
+ * Consonant skeletons are short and alike (`mhmd`, `mhds`): they must match exactly up to four
+ * letters, with one deletion up to seven.
+ */
+function maxSkeletonDeletions(length: number): number {
+  return length <= 4 ? 0 : length <= 7 ? 1 : 2
+}
+
 function buildTokenIndex(
   names: IndexedName[],
   pick: (n: IndexedName) => readonly string[],
   assign: (n: IndexedName, ids: NameIds) => void,
+  deletions: (length: number) => number,
 ): TokenIndex {
   const ids = new Map<string, number>()
   const postingLists: number[][] = []
@@ -149,7 +158,7 @@ function buildTokenIndex(
   const tokens = [...ids.keys()]
   // Joined pairs only need to catch one-word spellings: one deletion keeps the index small.
   const variants = buildDeletionIndex(tokens, (id) => {
-    const d = maxDeletions(tokens[id]!.length)
+    const d = deletions(tokens[id]!.length)
     return isPair[id] ? Math.min(1, d) : d
   })
   return { tokens, postings: postingLists.map((p) => Int32Array.from(p)), variants }
@@ -226,6 +235,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       (n, ids) => {
         n.latin = ids
       },
+      maxDeletions,
     )
     const nextSkeleton = buildTokenIndex(
       next,
@@ -233,6 +243,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       (n, ids) => {
         n.skeleton = ids
       },
+      maxSkeletonDeletions,
     )
     names = next
     latinIndex = nextLatin
@@ -367,6 +378,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         if (query.tokens.length === 0) return []
       }
       const queryTokens = skeletonMode ? query.tokens.map(nameSkeleton) : query.tokens
+      const deletions = skeletonMode ? maxSkeletonDeletions : maxDeletions
       const Q = queryTokens.length
       const weights = queryTokens.map((t) => Math.max(t.length, 1))
       const W = weights.reduce((a, b) => a + b, 0)
@@ -402,7 +414,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         return entry
       }
       for (let qi = 0; qi < Q; qi++)
-        found.push(probe(queryTokens[qi]!, qi, maxDeletions(queryTokens[qi]!.length)))
+        found.push(probe(queryTokens[qi]!, qi, deletions(queryTokens[qi]!.length)))
       const pairFound: { ids: number[]; postings: number }[] = []
       for (let i = 0; i + 1 < Q; i++) {
         const joined = queryTokens[i]! + queryTokens[i + 1]!
@@ -419,7 +431,13 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         const text = slotText(slot)
         const token = index.tokens[id]!
         let sim = -1
-        if (text.length >= 4 && token.length >= 4 && text.charCodeAt(0) === token.charCodeAt(0)) {
+        // Not for skeletons: short consonant strings look alike to Jaro-Winkler.
+        if (
+          !skeletonMode &&
+          text.length >= 4 &&
+          token.length >= 4 &&
+          text.charCodeAt(0) === token.charCodeAt(0)
+        ) {
           const s = jaroWinkler(text, token)
           if (s >= tokenFloor) sim = s
         }
