@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto'
 import {
+  type ComplianceCheck,
   type ComplianceEvent,
   createManualClock,
   createMemoryAuditSink,
@@ -79,6 +80,17 @@ describe('rule sets are validated data; every decision records the rule version'
     })
     expect(changed.ruleVersion).not.toBe(engine.ruleVersion)
     expect(changed.ruleVersion.startsWith('2026-11-01+')).toBe(true)
+  })
+
+  it('implements the ComplianceCheck port of @strongroom/core', async () => {
+    const port: ComplianceCheck = engineWith(allRules)
+    const decision = await port.evaluate(withdrawal('nobody', T0, usdc(10)))
+    expect(decision.outcome).toBe('block')
+    expect(decision.issues[0]).toEqual({
+      code: 'kyc_missing',
+      path: ['accountId'],
+      message: 'account nobody KYC is missing.',
+    })
   })
 
   it('a bad rule set names the rule and field; an update that fails leaves the rules in force', () => {
