@@ -173,7 +173,8 @@ function tokenize(text: string): { latin: string; tokens: string[]; abjad: boole
  * Creates a name screen: names and aliases are transliterated to Latin, split into tokens and
  * indexed with their adjacent pairs joined; a query's tokens (and adjacent pairs joined) find
  * listed tokens through a deletion-neighbourhood index (edit distance up to 1, or 2 for tokens of
- * 8+ letters) and are scored with Jaro-Winkler (pairs below the token floor count 0). Each listed
+ * 8+ letters) and are scored with Jaro-Winkler; token pairs outside that neighbourhood or below
+ * the token floor count 0. Each listed
  * name gets the length-weighted mean of its best token scores — a query token pairs with one
  * listed token, or with two adjacent ones written as one word — minus a penalty in proportion to
  * the listed text left unmatched. Names written in Arabic or Hebrew are compared by consonant
@@ -262,11 +263,6 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
    * joined listed pairs, reading similarities from simTable. Returns the score and, when asked,
    * the explanation.
    */
-  /**
-   * Similarity of a listed token the neighbourhood search did not find: Jaro-Winkler computed
-   * once per query (cached in simTable; −1 marks "below the floor") when the first letters agree.
-   */
-  let lazy: ((cell: number, id: number, slot: number) => number) | undefined
   const pairUp = (
     ids: NameIds,
     weights: readonly number[],
@@ -287,9 +283,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       let bestPair = false
       for (let k = 0; k < L; k++) {
         if (used[k]) continue
-        const cell = ids.plain[k]! * STRIDE + slot
-        let sim = simTable[cell]!
-        if (sim === 0 && lazy !== undefined) sim = lazy(cell, ids.plain[k]!, slot)
+        const sim = simTable[ids.plain[k]! * STRIDE + slot]!
         if (sim > best) {
           best = sim
           bestK = k
@@ -423,28 +417,6 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         pairFound.push(probe(joined, MAX_QUERY_TOKENS + i, joined.length < 6 ? 0 : 1))
       }
       const pairAvailable = pairFound.map((p) => p.ids.length > 0)
-      const slotText = (slot: number) =>
-        slot < MAX_QUERY_TOKENS
-          ? queryTokens[slot]!
-          : queryTokens[slot - MAX_QUERY_TOKENS]! + queryTokens[slot - MAX_QUERY_TOKENS + 1]!
-      lazy = (cell, id, slot) => {
-        const text = slotText(slot)
-        const token = index.tokens[id]!
-        let sim = -1
-        // Not for skeletons: short consonant strings look alike to Jaro-Winkler.
-        if (
-          !skeletonMode &&
-          text.length >= 4 &&
-          token.length >= 4 &&
-          text.charCodeAt(0) === token.charCodeAt(0)
-        ) {
-          const s = jaroWinkler(text, token)
-          if (s >= tokenFloor) sim = s
-        }
-        simTable[cell] = sim
-        written.push(cell)
-        return sim
-      }
       // 2. The most common query tokens whose weight together stays below the threshold cannot
       //    make a match on their own: only the others (and joined pairs) nominate names.
       const order = queryTokens

@@ -366,6 +366,9 @@ export function transliterate(text: string): { latin: string; script: ScriptInfo
   let out = ''
   // Hangul syllables first: NFKD would split them into conjoining jamo.
   const decomposed = text
+    // й/ў carry a breve that NFKD would strip, leaving и/у: map them first.
+    .replace(/[йЙ]/g, 'y')
+    .replace(/[ўЎ]/g, 'w')
     .replace(/[\uac00-\ud7a3]/g, (ch) => {
       const syllable = ch.charCodeAt(0) - 0xac00
       // One token per syllable: Korean names are romanised syllable by syllable (Kim Jong Un).
