@@ -202,6 +202,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   // Per token id and query slot, the similarity found in this query (zeroed after it).
   let simTable = new Float32Array(0)
   let seen = new Uint8Array(0)
+  // Per name and query slot, the best similarity through which it was nominated.
+  let nameSims = new Float32Array(0)
   // Per token id, the number of the last probe that looked at it (dedupes without a Set).
   let stamps = new Uint32Array(0)
   let stamp = 0
@@ -253,6 +255,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length) * STRIDE,
     )
     seen = new Uint8Array(next.length)
+    nameSims = new Float32Array(next.length * STRIDE)
     stamps = new Uint32Array(Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length))
     stamp = 0
     version++
@@ -430,8 +433,10 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         nominating[qi] = false
       }
       const touched: number[] = []
-      const touch = (ids: readonly number[]) => {
+      // Best similarity per nominated name and slot (query token, or query pair at 8 + i).
+      const touch = (ids: readonly number[], slot: number) => {
         for (const id of ids) {
+          const sim = simTable[id * STRIDE + slot]!
           const postings = index.postings[id]!
           for (let p = 0; p < postings.length; p++) {
             const nameId = postings[p]!
@@ -439,20 +444,39 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
               seen[nameId] = 1
               touched.push(nameId)
             }
+            const cell = nameId * STRIDE + slot
+            if (sim > nameSims[cell]!) nameSims[cell] = sim
           }
         }
       }
-      for (let qi = 0; qi < Q; qi++) if (nominating[qi]) touch(found[qi]!.ids)
+      for (let qi = 0; qi < Q; qi++) if (nominating[qi]) touch(found[qi]!.ids, qi)
       // A joined pair nominates when one of its tokens does (a pair of common tokens cannot
       // reach the threshold on its own either).
       pairFound.forEach((p, i) => {
-        if (nominating[i] || nominating[i + 1]) touch(p.ids)
+        if (nominating[i] || nominating[i + 1]) touch(p.ids, MAX_QUERY_TOKENS + i)
       })
       // 3. Score the nominated names from the similarities found; explain the matches.
       const best = new Map<SanctionedParty, NameMatch>()
       const candidates: { name: IndexedName; score: number }[] = []
       for (const nameId of touched) {
         seen[nameId] = 0
+        // Bound: common tokens counted as perfect matches, nominating ones as found.
+        const base = nameId * STRIDE
+        let bound = 0
+        for (let qi = 0; qi < Q; qi++) {
+          bound += nominating[qi] ? nameSims[base + qi]! * weights[qi]! : weights[qi]!
+        }
+        let withPair = bound
+        for (let i = 0; i + 1 < Q; i++) {
+          const pair = nameSims[base + MAX_QUERY_TOKENS + i]!
+          if (pair === 0) continue
+          const a = nominating[i] ? nameSims[base + i]! * weights[i]! : weights[i]!
+          const b = nominating[i + 1] ? nameSims[base + i + 1]! * weights[i + 1]! : weights[i + 1]!
+          const alt = bound - a - b + pair * (weights[i]! + weights[i + 1]!)
+          if (alt > withPair) withPair = alt
+        }
+        nameSims.fill(0, base, base + STRIDE)
+        if (withPair / W < threshold) continue
         const name = names[nameId]!
         const ids = skeletonMode ? name.skeleton : name.latin
         const { score } = bestPairing(ids, weights, pairAvailable)
