@@ -482,9 +482,20 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         const { score } = bestPairing(ids, weights, pairAvailable)
         if (score >= threshold) candidates.push({ name, score })
       }
+      // Best first, so each party's first entry is its best spelling; only the `limit` parties
+      // returned are explained.
+      candidates.sort(
+        (a, b) =>
+          b.score - a.score ||
+          (a.name.party.entityId < b.name.party.entityId
+            ? -1
+            : a.name.party.entityId > b.name.party.entityId
+              ? 1
+              : 0),
+      )
       for (const { name, score } of candidates) {
-        const previous = best.get(name.party)
-        if (previous && previous.score >= score) continue
+        if (best.size >= limit) break
+        if (best.has(name.party)) continue
         const ids = skeletonMode ? name.skeleton : name.latin
         const { mergeAt } = bestPairing(ids, weights, pairAvailable)
         const tokens: TokenMatch[] = []
