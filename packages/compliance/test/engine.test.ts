@@ -16,6 +16,7 @@ import {
   createKycRegistry,
   createMemoryVaspDirectory,
   createReviewQueue,
+  createStaticValuator,
   createTestAddressRiskProvider,
   type Ivms101Payload,
   parseXgboostModel,
@@ -444,6 +445,55 @@ describe('Travel Rule in decisions', () => {
         )
       ).outcome,
     ).toBe('allow')
+  })
+
+  it('thresholds in a currency with other minor units (JPY) and in a currency the valuator does not know', async () => {
+    const thresholds = [
+      {
+        jurisdiction: 'JP',
+        currency: 'JPY',
+        effectiveFrom: '2023-06-01',
+        threshold: '100000',
+        source: 'test',
+      },
+      {
+        jurisdiction: 'XX',
+        currency: 'XXX',
+        effectiveFrom: '2023-06-01',
+        threshold: '1',
+        source: 'test',
+      },
+    ]
+    const yen = createStaticValuator({
+      currencies: { USD: 2, JPY: 0 },
+      assets: { USDC: { decimals: 6, prices: { USD: '1', JPY: '150' } } },
+    })
+    const jp = createComplianceEngine({
+      rules: { ...allRules, rules: [{ id: 'tr-jp', type: 'travelRule', jurisdiction: 'JP' }] },
+      valuator: yen,
+      directory,
+      travelRuleThresholds: thresholds,
+    })
+    // USD 666.66 = JPY 99,999: below; USD 666.67 = JPY 100,000: at the threshold.
+    expect(
+      (await jp.evaluate(withdrawal('acc-1', T0, usdc(666.66), { destinationAddress: BOB_ADDR })))
+        .outcome,
+    ).toBe('allow')
+    expect(
+      codes(
+        await jp.evaluate(withdrawal('acc-1', T0, usdc(666.67), { destinationAddress: BOB_ADDR })),
+      ).issues,
+    ).toEqual(['travel_rule_data_missing'])
+    const xx = createComplianceEngine({
+      rules: { ...allRules, rules: [{ id: 'tr-xx', type: 'travelRule', jurisdiction: 'XX' }] },
+      valuator: yen,
+      directory,
+      travelRuleThresholds: thresholds,
+    })
+    const unknown = await xx.evaluate(
+      withdrawal('acc-1', T0, usdc(10), { destinationAddress: BOB_ADDR }),
+    )
+    expect(codes(unknown)).toEqual({ outcome: 'hold', issues: ['unknown_asset'], alerts: [] })
   })
 
   it('beneficiary names are screened against the lists', async () => {

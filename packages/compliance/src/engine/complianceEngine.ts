@@ -456,7 +456,16 @@ export function createComplianceEngine(
             raise(rule.missingData)
             break
           }
-          const currencyDecimals = entry.currency === ref ? decimals : 2
+          const currencyDecimals = parameters.valuator.currencyDecimals(entry.currency)
+          if (currencyDecimals === undefined) {
+            issues.push({
+              code: 'unknown_currency',
+              path: ['asset'],
+              message: `the valuator does not know ${entry.currency}, the currency of the ${entry.jurisdiction} Travel Rule threshold.`,
+            })
+            raise(rule.missingData)
+            break
+          }
           const threshold = parseDecimal(entry.threshold, {
             decimals: currencyDecimals,
             rounding: 'floor',

@@ -7,6 +7,8 @@ import { ComplianceInputError } from '../errors.js'
  * asset minor units.
  */
 export type Valuator = {
+  /** Minor-unit decimals of a fiat currency (`USD` → 2, `JPY` → 0), or `undefined` if unknown. */
+  currencyDecimals(currency: string): number | undefined
   value(parameters: {
     asset: string
     amount: bigint
@@ -62,6 +64,7 @@ export function createStaticValuator(parameters: StaticValuatorParameters): Valu
     }
   }
   return {
+    currencyDecimals: (currency) => parameters.currencies[currency],
     value({ asset, amount, currency }) {
       const entry = table.get(`${asset}|${currency}`)
       if (!entry) return undefined
