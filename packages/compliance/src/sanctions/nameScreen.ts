@@ -266,6 +266,10 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
    * joined listed pairs, reading similarities from simTable. Returns the score and, when asked,
    * the explanation.
    */
+  // Side results of pairUp / bestPairing (no objects on the hot path).
+  let lastTokenScore = 0
+  let lastPenalty = 0
+  let lastMergeAt = -1
   const pairUp = (
     ids: NameIds,
     weights: readonly number[],
@@ -322,28 +326,29 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     }
     let unmatched = 0
     for (let k = 0; k < L; k++) if (!used[k]) unmatched += ids.lengths[k]!
-    const tokenScore = total === 0 ? 0 : weighted / total
-    const penalty = ids.total === 0 ? 0 : (unmatchedPenalty * unmatched) / ids.total
-    return { score: Math.max(0, Math.min(1, tokenScore - penalty)), tokenScore, penalty }
+    lastTokenScore = total === 0 ? 0 : weighted / total
+    lastPenalty = ids.total === 0 ? 0 : (unmatchedPenalty * unmatched) / ids.total
+    return Math.max(0, Math.min(1, lastTokenScore - lastPenalty))
   }
 
-  /** Best pairing over: no merge, and each adjacent query pair merged. Returns the merge used. */
+  /** Best pairing over: no merge, and each adjacent query pair merged (sets `lastMergeAt`). */
   const bestPairing = (
     ids: NameIds,
     weights: readonly number[],
     pairAvailable: readonly boolean[],
-  ) => {
+  ): number => {
     let best = pairUp(ids, weights, -1)
     let mergeAt = -1
     for (let i = 0; i + 1 < weights.length; i++) {
       if (!pairAvailable[i]) continue
       const candidate = pairUp(ids, weights, i)
-      if (candidate.score > best.score) {
+      if (candidate > best) {
         best = candidate
         mergeAt = i
       }
     }
-    return { score: best.score, mergeAt }
+    lastMergeAt = mergeAt
+    return best
   }
 
   return {
@@ -479,7 +484,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         if (withPair / W < threshold) continue
         const name = names[nameId]!
         const ids = skeletonMode ? name.skeleton : name.latin
-        const { score } = bestPairing(ids, weights, pairAvailable)
+        const score = bestPairing(ids, weights, pairAvailable)
         if (score >= threshold) candidates.push({ name, score })
       }
       // Best first, so each party's first entry is its best spelling; only the `limit` parties
@@ -497,10 +502,11 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         if (best.size >= limit) break
         if (best.has(name.party)) continue
         const ids = skeletonMode ? name.skeleton : name.latin
-        const { mergeAt } = bestPairing(ids, weights, pairAvailable)
+        bestPairing(ids, weights, pairAvailable)
+        const mergeAt = lastMergeAt
         const tokens: TokenMatch[] = []
         const listedShown = name.tokens
-        const scored = pairUp(ids, weights, mergeAt, {
+        pairUp(ids, weights, mergeAt, {
           query: query.tokens,
           listed: listedShown,
           out: tokens,
@@ -518,8 +524,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
             comparedSkeletons: skeletonMode,
             tokens,
             unmatchedListedTokens: listedShown.filter((t) => !matchedListed.has(t)),
-            tokenScore: scored.tokenScore,
-            penalty: scored.penalty,
+            tokenScore: lastTokenScore,
+            penalty: lastPenalty,
           },
         })
       }
