@@ -267,6 +267,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
    * the explanation.
    */
   // Side results of pairUp / bestPairing (no objects on the hot path).
+  let written = new Int32Array(1024)
+  let writtenCount = 0
   let lastTokenScore = 0
   let lastPenalty = 0
   let lastMergeAt = -1
@@ -384,7 +386,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       const Q = queryTokens.length
       const weights = queryTokens.map((t) => Math.max(t.length, 1))
       const W = weights.reduce((a, b) => a + b, 0)
-      const written: number[] = [] // simTable cells to zero afterwards
+      writtenCount = 0 // simTable cells to zero afterwards
       // 1. Listed tokens near each query token, and near each adjacent query pair joined.
       const found: { ids: number[]; postings: number }[] = []
       const probe = (text: string, slot: number, d: number) => {
@@ -408,7 +410,12 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
             if (sim < tokenFloor) continue
             const cell = id * STRIDE + slot
             simTable[cell] = sim
-            written.push(cell)
+            if (writtenCount === written.length) {
+              const grown = new Int32Array(written.length * 2)
+              grown.set(written)
+              written = grown
+            }
+            written[writtenCount++] = cell
             entry.ids.push(id)
             entry.postings += index.postings[id]!.length
           }
@@ -529,7 +536,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
           },
         })
       }
-      for (const cell of written) simTable[cell] = 0
+      for (let k = 0; k < writtenCount; k++) simTable[written[k]!] = 0
       return [...best.values()]
         .sort((a, b) => b.score - a.score || (a.party.entityId < b.party.entityId ? -1 : 1))
         .slice(0, limit)
