@@ -35,13 +35,21 @@ export type CoreErrorOptions = {
   cause?: unknown
   details?: string
   metaMessages?: readonly string[]
+  /**
+   * `<package>@<version>` of the package raising the error, for packages that reuse
+   * {@link InputError} with their own registered codes. Default `@strongroom/core@<version>`.
+   */
+  version?: string | undefined
 }
 
-/** Base class of the errors raised by `@strongroom/core`. */
-export class CoreError<code extends CoreErrorCode = CoreErrorCode> extends StrongroomError<code> {
+/**
+ * Base class of the errors raised by `@strongroom/core`. Other packages may subclass
+ * {@link InputError} with their own registered codes (hence `code extends string`).
+ */
+export class CoreError<code extends string = CoreErrorCode> extends StrongroomError<code> {
   override name = 'CoreError'
   constructor(shortMessage: string, options: CoreErrorOptions & { code: code }) {
-    super(shortMessage, { ...options, version: `@strongroom/core@${version}` })
+    super(shortMessage, { ...options, version: options.version ?? `@strongroom/core@${version}` })
   }
 }
 
@@ -50,7 +58,7 @@ export class CoreError<code extends CoreErrorCode = CoreErrorCode> extends Stron
  * Names the field (`path`) and the rule (`rule`); nothing was changed.
  */
 export class InputError<
-  code extends CoreErrorCode = CoreErrorCode,
+  code extends string = CoreErrorCode,
   rule extends string = string,
 > extends CoreError<code> {
   override name = 'InputError'

@@ -1,6 +1,6 @@
 import { documentedErrorCodes } from '@strongroom/testkit'
 import { describe, expect, it } from 'vitest'
-import { CoreError, CoreErrorCode, InvalidAmountError } from './coreErrors.js'
+import { CoreError, CoreErrorCode, InputError, InvalidAmountError } from './coreErrors.js'
 import { getErrorCodeInfo, listErrorCodes, registerErrorCodes } from './errorCodes.js'
 import { isStrongroomError, StrongroomError } from './errors.js'
 import { version } from './version.js'
@@ -83,5 +83,22 @@ describe('error documentation', () => {
     const documented = documentedErrorCodes()
     const missing = Object.values(CoreErrorCode).filter((code) => !documented.has(code))
     expect(missing).toEqual([])
+  })
+})
+
+describe('InputError reused by another package', () => {
+  it('keeps the other package’s code and version', () => {
+    registerErrorCodes('@strongroom/example', { EXAMPLE_BAD_FIELD: 'A field was bad.' })
+    const error = new InputError('is bad.', {
+      code: 'EXAMPLE_BAD_FIELD',
+      path: ['order', 'side'],
+      rule: 'enum',
+      version: '@strongroom/example@1.2.3',
+    })
+    expect(error).toBeInstanceOf(InputError)
+    expect(error.code).toBe('EXAMPLE_BAD_FIELD')
+    expect(error.version).toBe('@strongroom/example@1.2.3')
+    expect(error.docsPath).toBe('/errors#example_bad_field')
+    expect(error.issue).toEqual({ code: 'enum', path: ['order', 'side'], message: 'is bad.' })
   })
 })
