@@ -1,4 +1,4 @@
-import { getErrorCodeInfo, isStrongroomError } from '@strongroom/core'
+import { getErrorCodeInfo, InputError, isStrongroomError } from '@strongroom/core'
 import { documentedErrorCodes } from '@strongroom/testkit'
 import { describe, expect, it } from 'vitest'
 import { ComplianceErrorCode, ComplianceInputError, inputErrorFromIssues } from './errors.js'
@@ -23,6 +23,7 @@ describe('compliance errors', () => {
       { code: 'valid_country_code', path: ['beneficiary', 'x'], message: 'bad country' },
     ])
     expect(error).toBeInstanceOf(ComplianceInputError)
+    expect(error).toBeInstanceOf(InputError)
     expect(isStrongroomError(error, 'COMPLIANCE_INVALID_IVMS101')).toBe(true)
     expect(error.path).toEqual(['originatingVASP', 'originatingVASP', 'legalPerson'])
     expect(error.rule).toBe('valid_lei')

@@ -1,5 +1,6 @@
 import {
   formatIssuePath,
+  InputError,
   type Issue,
   type IssuePath,
   registerErrorCodes,
@@ -61,20 +62,15 @@ export class ComplianceError<
 }
 
 /**
- * Bad input from outside (a list file, an envelope, an IVMS101 payload, a rule set): names the
- * field (`path`) and the broken rule (`rule`); nothing was changed. When several problems were
- * found, `issues` lists them all (the first one is `path`/`rule`).
+ * Bad input from outside (a list file, an envelope, an IVMS101 payload, a rule set): a core
+ * {@link InputError} (so callers that map `InputError`s to "400 Bad Request" catch it too) naming
+ * the field (`path`) and the broken rule (`rule`); nothing was changed. When several problems
+ * were found, `issues` lists them all (the first one is `path`/`rule`).
  */
 export class ComplianceInputError<
   code extends ComplianceErrorCode = ComplianceErrorCode,
-> extends ComplianceError<code> {
+> extends InputError<code> {
   override name = 'ComplianceInputError'
-  /** Path of the (first) offending field. */
-  readonly path: IssuePath
-  /** The rule that was broken, a stable snake_case word. */
-  readonly rule: string
-  /** The (first) problem as a data {@link Issue}. */
-  readonly issue: Issue
   /** Every problem found, first one first. */
   readonly issues: readonly Issue[]
   constructor(
@@ -85,24 +81,19 @@ export class ComplianceInputError<
       issues?: readonly Issue[]
     },
   ) {
-    const field = formatIssuePath(options.path)
     const issues = options.issues ?? [
       { code: options.rule, path: options.path, message: shortMessage },
     ]
-    super(`${field}: ${shortMessage}`, {
+    super(shortMessage, {
       ...options,
+      version: `@strongroom/compliance@${version}`,
       metaMessages: [
-        `Field: ${field}`,
-        `Rule: ${options.rule}`,
         ...(issues.length > 1
           ? issues.slice(1, 6).map((i) => `Also: ${formatIssuePath(i.path)}: ${i.message}`)
           : []),
         ...(options.metaMessages ?? []),
       ],
     })
-    this.path = options.path
-    this.rule = options.rule
-    this.issue = { code: options.rule, path: options.path, message: shortMessage }
     this.issues = issues
   }
 }
