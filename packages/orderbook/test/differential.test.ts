@@ -1,0 +1,91 @@
+// The differential property test: the reference book and the fast book get the same random
+// command streams (every order type and action) and must produce the same status, the same
+// events in the same order for every command, and the same state hash.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { BookEvent } from '../src/index.js'
+import { recordingBook, testInstrument } from './support/fixtures.js'
+import { randomStream, type StreamMix } from './support/streams.js'
+
+const RUNS = 10
+const OPS_PER_RUN = 10_000
+const MIXES: StreamMix[] = ['limit', 'iceberg', 'stops', 'selfTrade', 'timeInForce', 'admin', 'everything']
+
+function describeMismatch(index: number, command: unknown, a: BookEvent[], b: BookEvent[]): string {
+  return [
+    `command #${index}: ${JSON.stringify(command)}`,
+    `reference: ${JSON.stringify(a, null, 1)}`,
+    `fast:      ${JSON.stringify(b, null, 1)}`,
+  ].join('\n')
+}
+
+/** Runs one stream through the reference and two fast books; returns counters for the report. */
+function runStream(seed: number, mix: StreamMix) {
+  const instrument = testInstrument(
+    mix === 'admin' || mix === 'everything' ? { priceBandBps: 100 } : {},
+  )
+  const ref = recordingBook('reference', instrument)
+  // A tiny dense window makes the fast book use its far-price path and re-centre often.
+  const fastSmall = recordingBook('fast', instrument, { priceWindow: 64 })
+  const fast = recordingBook('fast', instrument)
+  const counts = { commands: 0, events: 0, fills: 0, rejected: 0 }
+  const stream = randomStream(seed, OPS_PER_RUN, mix)
+  for (let i = 0; i < stream.length; i++) {
+    const { command, time } = stream[i]!
+    const s1 = ref.book.execute(command, time)
+    const s2 = fastSmall.book.execute(command, time)
+    const s3 = fast.book.execute(command, time)
+    const e1 = ref.take()
+    const e2 = fastSmall.take()
+    const e3 = fast.take()
+    const j1 = JSON.stringify(e1)
+    if (s1 !== s2 || s1 !== s3 || j1 !== JSON.stringify(e2) || j1 !== JSON.stringify(e3)) {
+      throw new Error(
+        `seed ${seed} (${mix}) status ${s1}/${s2}/${s3}\n${describeMismatch(i, command, e1, JSON.stringify(e2) !== j1 ? e2 : e3)}`,
+      )
+    }
+    counts.commands++
+    counts.events += e1.length
+    for (const e of e1) {
+      if (e.type === 'fill') counts.fills++
+      else if (e.type === 'rejected') counts.rejected++
+    }
+    if (i % 2_000 === 1_999 || i === stream.length - 1) {
+      const h1 = ref.book.stateHash()
+      if (h1 !== fastSmall.book.stateHash() || h1 !== fast.book.stateHash()) {
+        expect(fast.book.exportState()).toEqual(ref.book.exportState())
+        expect(fastSmall.book.exportState()).toEqual(ref.book.exportState())
+        throw new Error(`seed ${seed} (${mix}): state hashes differ after command #${i}`)
+      }
+      expect(fast.book.l2Snapshot()).toEqual(ref.book.l2Snapshot())
+      expect(fast.book.l3Snapshot()).toEqual(ref.book.l3Snapshot())
+      expect(fast.book.orderCount()).toBe(ref.book.orderCount())
+    }
+  }
+  return counts
+}
+
+describe(`reference and fast books agree (${RUNS} seeds × ${OPS_PER_RUN} commands per mix)`, () => {
+  for (const mix of MIXES) {
+    it(`${mix}: every status, event and state hash is the same`, { timeout: 300_000 }, () => {
+      const totals = { commands: 0, events: 0, fills: 0, rejected: 0 }
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+          const c = runStream(seed, mix)
+          totals.commands += c.commands
+          totals.events += c.events
+          totals.fills += c.fills
+          totals.rejected += c.rejected
+        }),
+        { numRuns: RUNS },
+      )
+      expect(totals.commands).toBe(RUNS * OPS_PER_RUN)
+      // The streams must actually exercise matching and rejection.
+      expect(totals.fills).toBeGreaterThan(RUNS * 100)
+      expect(totals.rejected).toBeGreaterThan(RUNS * 10)
+      process.stdout.write(
+        `[differential] ${mix}: ${totals.commands} commands, ${totals.events} events, ${totals.fills} fills, ${totals.rejected} rejections — identical\n`,
+      )
+    })
+  }
+})
