@@ -11,6 +11,7 @@ import type {
 } from './bookTypes.js'
 import { hashBookState } from './bookState.js'
 import { type BookEventSink, noopEventSink } from './events.js'
+import { IdIndex } from './idIndex.js'
 import { PriceLadder } from './priceLadder.js'
 import type {
   AmendOrderCommand,
@@ -130,7 +131,7 @@ class FastBook implements OrderBook {
   private freeSlot = -1
   private allHead = -1
   private allTail = -1
-  private readonly ids = new Map<number, number>()
+  private readonly ids: IdIndex
   private readonly clientIds = new Map<number, Map<string, number>>()
 
   // ---- levels, stops, expiry -----------------------------------------------------------
@@ -192,6 +193,7 @@ class FastBook implements OrderBook {
     this.oAllPrev = new Int32Array(capacity)
     this.oClient = new Array<string | undefined>(capacity).fill(undefined)
     this.linkFree(0, capacity)
+    this.ids = new IdIndex(capacity)
     this.ladder = new PriceLadder(options.priceWindow ?? 65_536)
   }
 
@@ -478,7 +480,7 @@ class FastBook implements OrderBook {
 
   getOrder(orderId: number): OrderState | undefined {
     const slot = this.ids.get(orderId)
-    return slot === undefined ? undefined : this.toState(slot)
+    return slot === -1 ? undefined : this.toState(slot)
   }
 
   /** Visits levels of a side from the best, `visit` returning false stops. */
@@ -1128,7 +1130,7 @@ class FastBook implements OrderBook {
   private cancel(c: CancelOrderCommand): CommandStatus {
     if (!isPositiveSafeInteger(c.orderId)) return this.reject(c, 'invalid_order_id')
     const slot = this.ids.get(c.orderId)
-    if (slot === undefined || this.oAccount[slot] !== c.account) {
+    if (slot === -1 || this.oAccount[slot] !== c.account) {
       return this.reject(c, 'unknown_order')
     }
     this.sink.cancelled(c.orderId, c.account, this.openQuantity(slot), 0, 'requested')
@@ -1141,7 +1143,7 @@ class FastBook implements OrderBook {
     const bad = validateAmendOrder(this.instrument, c)
     if (bad !== undefined) return this.reject(c, bad)
     const slot = this.ids.get(c.orderId)
-    if (slot === undefined || this.oAccount[slot] !== c.account) {
+    if (slot === -1 || this.oAccount[slot] !== c.account) {
       return this.reject(c, 'unknown_order')
     }
     if (this.halted) return this.reject(c, 'halted')

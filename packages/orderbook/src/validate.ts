@@ -9,21 +9,17 @@ import type {
   TimeInForce,
 } from './types.js'
 
-const SIDES: ReadonlySet<unknown> = new Set<Side>(['buy', 'sell'])
-const ORDER_TYPES: ReadonlySet<unknown> = new Set<OrderType>([
-  'limit',
-  'market',
-  'stopLimit',
-  'stopMarket',
-])
-const TIFS: ReadonlySet<unknown> = new Set<TimeInForce>(['GTC', 'IOC', 'FOK', 'GTD'])
-const STP_MODES: ReadonlySet<unknown> = new Set<SelfTradePrevention>([
-  'none',
-  'cancelResting',
-  'cancelIncoming',
-  'cancelBoth',
-  'decrementAndCancel',
-])
+const isSide = (v: unknown): v is Side => v === 'buy' || v === 'sell'
+const isOrderType = (v: unknown): v is OrderType =>
+  v === 'limit' || v === 'market' || v === 'stopLimit' || v === 'stopMarket'
+const isTimeInForce = (v: unknown): v is TimeInForce =>
+  v === 'GTC' || v === 'IOC' || v === 'FOK' || v === 'GTD'
+const isStpMode = (v: unknown): v is SelfTradePrevention =>
+  v === 'none' ||
+  v === 'cancelResting' ||
+  v === 'cancelIncoming' ||
+  v === 'cancelBoth' ||
+  v === 'decrementAndCancel'
 
 /** True for a whole number in `1..2^53-1`. */
 export function isPositiveSafeInteger(value: unknown): value is number {
@@ -70,14 +66,14 @@ export function validatePlaceOrder(
   if (order.clientOrderId !== undefined && !isId(order.clientOrderId)) {
     return 'invalid_client_order_id'
   }
-  if (!SIDES.has(order.side)) return 'invalid_side'
+  if (!isSide(order.side)) return 'invalid_side'
   const type = order.orderType
-  if (!ORDER_TYPES.has(type)) return 'invalid_order_type'
+  if (!isOrderType(type)) return 'invalid_order_type'
   const market = type === 'market' || type === 'stopMarket'
   const tif = order.timeInForce ?? defaultTimeInForce(type)
-  if (!TIFS.has(tif)) return 'invalid_time_in_force'
+  if (!isTimeInForce(tif)) return 'invalid_time_in_force'
   if (market && tif !== 'IOC' && tif !== 'FOK') return 'invalid_time_in_force'
-  if (order.selfTradePrevention !== undefined && !STP_MODES.has(order.selfTradePrevention)) {
+  if (order.selfTradePrevention !== undefined && !isStpMode(order.selfTradePrevention)) {
     return 'invalid_self_trade_prevention'
   }
   if (tif === 'GTD') {
