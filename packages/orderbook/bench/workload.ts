@@ -70,7 +70,13 @@ export type Workload = {
 }
 
 /** Full-shape place command (every field present, so all commands share one hidden class). */
-function place(orderId: number, side: 'buy' | 'sell', orderType: 'limit' | 'market', price: number | undefined, quantity: number): PlaceOrderCommand {
+function place(
+  orderId: number,
+  side: 'buy' | 'sell',
+  orderType: 'limit' | 'market',
+  price: number | undefined,
+  quantity: number,
+): PlaceOrderCommand {
   return {
     type: 'place',
     symbol: undefined,
@@ -95,7 +101,11 @@ function place(orderId: number, side: 'buy' | 'sell', orderType: 'limit' | 'mark
  * Generates the workload by running it through a fast book (untimed) to know the live orders
  * and best prices at every step.
  */
-export function generateWorkload(options: { seed: number; depth: number; operations: number }): Workload {
+export function generateWorkload(options: {
+  seed: number
+  depth: number
+  operations: number
+}): Workload {
   const random = rng(options.seed)
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1))
   const live: number[] = []
@@ -128,7 +138,11 @@ export function generateWorkload(options: { seed: number; depth: number; operati
       }
     },
   }
-  const book = createOrderBook({ instrument: benchInstrument(), sink, initialOrders: options.depth * 2 })
+  const book = createOrderBook({
+    instrument: benchInstrument(),
+    sink,
+    initialOrders: options.depth * 2,
+  })
   let nextId = 1
   const prefill: Op[] = []
   for (let i = 0; i < options.depth; i++) {
@@ -171,7 +185,14 @@ export function generateWorkload(options: { seed: number; depth: number; operati
         if (side === 'sell' && price <= bid) price = bid + 1
         quantity = int(1, 100)
       }
-      op = { kind: 'limit', command: place(orderId, side, 'limit', price, quantity), side, orderId, price, quantity }
+      op = {
+        kind: 'limit',
+        command: place(orderId, side, 'limit', price, quantity),
+        side,
+        orderId,
+        price,
+        quantity,
+      }
     } else if (r < 0.85 && live.length > 0) {
       const orderId = live[int(0, live.length - 1)]!
       const o = info.get(orderId)!
@@ -187,7 +208,14 @@ export function generateWorkload(options: { seed: number; depth: number; operati
       const side = random() < 0.5 ? 'buy' : 'sell'
       const orderId = nextId++
       const quantity = Math.max(1, Math.round(int(1, 3 * avgSize) * pressure))
-      op = { kind: 'market', command: place(orderId, side, 'market', undefined, quantity), side, orderId, price: 0, quantity }
+      op = {
+        kind: 'market',
+        command: place(orderId, side, 'market', undefined, quantity),
+        side,
+        orderId,
+        price: 0,
+        quantity,
+      }
     } else if (live.length > 0) {
       const orderId = live[int(0, live.length - 1)]!
       const o = info.get(orderId)!
@@ -200,7 +228,14 @@ export function generateWorkload(options: { seed: number; depth: number; operati
       const quantity = sizeDown ? int(1, o.quantity - 1) : o.quantity
       op = {
         kind: 'amend',
-        command: { type: 'amend', symbol: undefined, orderId, account: orderId % 1_000, price, quantity },
+        command: {
+          type: 'amend',
+          symbol: undefined,
+          orderId,
+          account: orderId % 1_000,
+          price,
+          quantity,
+        },
         side: o.side,
         orderId,
         price,

@@ -207,7 +207,17 @@ export const noopEventSink: BookEventSink = Object.freeze({
  */
 export function createEventCollector(onEvent: (event: BookEvent) => void): BookEventSink {
   return {
-    accepted(orderId, account, clientOrderId, side, orderType, price, quantity, quoteBudget, stopPrice) {
+    accepted(
+      orderId,
+      account,
+      clientOrderId,
+      side,
+      orderType,
+      price,
+      quantity,
+      quoteBudget,
+      stopPrice,
+    ) {
       onEvent({
         type: 'accepted',
         orderId,

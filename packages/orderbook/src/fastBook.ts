@@ -1,4 +1,5 @@
 import type { Instrument } from '@strongroom/core'
+import { hashBookState } from './bookState.js'
 import type {
   BestBidOffer,
   BookState,
@@ -9,7 +10,6 @@ import type {
   OrderBook,
   OrderState,
 } from './bookTypes.js'
-import { hashBookState } from './bookState.js'
 import { type BookEventSink, noopEventSink } from './events.js'
 import { IdIndex } from './idIndex.js'
 import { PriceLadder } from './priceLadder.js'
@@ -74,7 +74,13 @@ function sideCode(side: Side): number {
   return side === 'buy' ? 0 : 1
 }
 function typeCode(type: OrderType): number {
-  return type === 'limit' ? LIMIT : type === 'market' ? MARKET : type === 'stopLimit' ? STOP_LIMIT : STOP_MARKET
+  return type === 'limit'
+    ? LIMIT
+    : type === 'market'
+      ? MARKET
+      : type === 'stopLimit'
+        ? STOP_LIMIT
+        : STOP_MARKET
 }
 function tifCode(tif: TimeInForce | undefined, type: number): number {
   if (tif === undefined) return type === MARKET || type === STOP_MARKET ? IOC : GTC
@@ -451,7 +457,9 @@ class FastBook implements OrderBook {
   }
 
   private openQuantity(slot: number): number {
-    return this.oFlags[slot]! & F_BUDGET ? this.oBudget[slot]! : this.oVisible[slot]! + this.oHidden[slot]!
+    return this.oFlags[slot]! & F_BUDGET
+      ? this.oBudget[slot]!
+      : this.oVisible[slot]! + this.oHidden[slot]!
   }
 
   // ---- queries -------------------------------------------------------------------------
@@ -558,7 +566,8 @@ class FastBook implements OrderBook {
     const side = (s: number) => {
       const out: OrderState[] = []
       this.eachLevel(s, (level) => {
-        for (let o = this.ladder.head[level]!; o !== -1; o = this.oNext[o]!) out.push(this.toState(o))
+        for (let o = this.ladder.head[level]!; o !== -1; o = this.oNext[o]!)
+          out.push(this.toState(o))
         return true
       })
       return out
@@ -946,7 +955,7 @@ class FastBook implements OrderBook {
       const peak = this.oPeak[slot]!
       if (peak > 0) {
         const total = this.oVisible[slot]!
-        const visible = peak < total ? peak : total
+        const visible = Math.min(peak, total)
         this.oVisible[slot] = visible
         this.oHidden[slot] = total - visible
       }
@@ -1025,14 +1034,20 @@ class FastBook implements OrderBook {
       if (stp !== STP_NONE && this.oAccount[m] === takerAccount) {
         if (stp === STP_CANCEL_INCOMING) return STP_CANCELLED
         if (stp === STP_CANCEL_RESTING || stp === STP_CANCEL_BOTH) {
-          this.sink.cancelled(this.oId[m]!, this.oAccount[m]!, oVisible[m]! + oHidden[m]!, 0, 'self_trade')
+          this.sink.cancelled(
+            this.oId[m]!,
+            this.oAccount[m]!,
+            oVisible[m]! + oHidden[m]!,
+            0,
+            'self_trade',
+          )
           this.removeResting(m)
           if (stp === STP_CANCEL_BOTH) return STP_CANCELLED
           continue
         }
         const total = oVisible[m]! + oHidden[m]!
-        const d = available < total ? available : total
-        const fromHidden = oHidden[m]! < d ? oHidden[m]! : d
+        const d = Math.min(available, total)
+        const fromHidden = Math.min(oHidden[m]!, d)
         const fromVisible = d - fromHidden
         oHidden[m] = oHidden[m]! - fromHidden
         oVisible[m] = oVisible[m]! - fromVisible
@@ -1060,7 +1075,7 @@ class FastBook implements OrderBook {
         continue
       }
       const makerVisible = oVisible[m]!
-      const q = available < makerVisible ? available : makerVisible
+      const q = Math.min(available, makerVisible)
       const left = makerVisible - q
       oVisible[m] = left
       ladder.quantity[level] = ladder.quantity[level]! - q
@@ -1094,7 +1109,7 @@ class FastBook implements OrderBook {
         this.unlinkFromLevel(m)
         const peak = this.oPeak[m]!
         const hidden = oHidden[m]!
-        const refill = peak < hidden ? peak : hidden
+        const refill = Math.min(peak, hidden)
         oVisible[m] = refill
         oHidden[m] = hidden - refill
         this.appendToLevel(m)
@@ -1161,7 +1176,7 @@ class FastBook implements OrderBook {
       }
     }
     if (price === oldPrice && quantity <= total) {
-      const nextVisible = visible < quantity ? visible : quantity
+      const nextVisible = Math.min(visible, quantity)
       this.oVisible[slot] = nextVisible
       this.oHidden[slot] = quantity - nextVisible
       const level = this.oLevel[slot]!
@@ -1197,7 +1212,13 @@ class FastBook implements OrderBook {
     while (slot !== -1) {
       const next = this.oAllNext[slot]!
       if (account === undefined || this.oAccount[slot] === account) {
-        this.sink.cancelled(this.oId[slot]!, this.oAccount[slot]!, this.openQuantity(slot), 0, 'mass_cancel')
+        this.sink.cancelled(
+          this.oId[slot]!,
+          this.oAccount[slot]!,
+          this.openQuantity(slot),
+          0,
+          'mass_cancel',
+        )
         if (this.oFlags[slot]! & F_RESTING) this.removeResting(slot)
         else this.removeStop(slot)
       }

@@ -12,7 +12,8 @@ describe('IdIndex', () => {
     }
     for (let i = 0; i < 200_000; i++) {
       // Keys from a small range force long probe runs; some huge keys exercise the high bits.
-      const key = rand() < 0.05 ? 2 ** 52 + Math.floor(rand() * 1000) : 1 + Math.floor(rand() * 5000)
+      const key =
+        rand() < 0.05 ? 2 ** 52 + Math.floor(rand() * 1000) : 1 + Math.floor(rand() * 5000)
       if (map.has(key) && rand() < 0.6) {
         index.delete(key)
         map.delete(key)

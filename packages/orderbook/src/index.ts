@@ -1,5 +1,6 @@
 // @strongroom/orderbook — the only barrel. Every export is named here; index.test.ts snapshots the list.
 
+export { decodeBookState, encodeBookState, hashBookState } from './bookState.js'
 export type {
   BestBidOffer,
   BookState,
@@ -10,7 +11,27 @@ export type {
   OrderBook,
   OrderState,
 } from './bookTypes.js'
-export { decodeBookState, encodeBookState, hashBookState } from './bookState.js'
+export { decodeCommand, encodeCommand } from './commandCodec.js'
+export {
+  type CreateMatchingEngineParameters,
+  createMatchingEngine,
+  decodeEngineSnapshot,
+  type EngineSnapshot,
+  type EngineState,
+  encodeEngineSnapshot,
+  type MatchingEngine,
+} from './engine.js'
+export {
+  CorruptPayloadError,
+  JournalClosedError,
+  JournalCorruptError,
+  JournalSequenceGapError,
+  JournalWriteError,
+  NatsJournalError,
+  OrderbookError,
+  OrderbookErrorCode,
+  OrderbookInputError,
+} from './errors.js'
 export {
   type BookEvent,
   type BookEventSink,
@@ -19,9 +40,30 @@ export {
   createEventCollector,
   noopEventSink,
 } from './events.js'
-export { type CreateFastOrderBookParameters, createFastOrderBook, type FastBookOptions } from './fastBook.js'
+export {
+  type CreateFastOrderBookParameters,
+  createFastOrderBook,
+  type FastBookOptions,
+} from './fastBook.js'
+export {
+  type FileJournal,
+  type FileJournalRecovery,
+  type OpenFileJournalParameters,
+  openFileJournal,
+} from './fileJournal.js'
 export { type CreateOrderBookParameters, createOrderBook } from './orderBook.js'
-export { type CreateReferenceOrderBookParameters, createReferenceOrderBook } from './referenceBook.js'
+export {
+  type CreateReferenceOrderBookParameters,
+  createReferenceOrderBook,
+} from './referenceBook.js'
+export {
+  type CreateSequencerParameters,
+  createSequencer,
+  type RecoveredMatchingEngine,
+  type RecoverMatchingEngineParameters,
+  recoverMatchingEngine,
+  type Sequencer,
+} from './sequencer.js'
 export type {
   AmendOrderCommand,
   BookCommand,
@@ -43,5 +85,10 @@ export type {
   TimeInForce,
   TradingStatus,
 } from './types.js'
-export { affordableLots, priceBandEdges, validateAmendOrder, validatePlaceOrder } from './validate.js'
+export {
+  affordableLots,
+  priceBandEdges,
+  validateAmendOrder,
+  validatePlaceOrder,
+} from './validate.js'
 export { version } from './version.js'

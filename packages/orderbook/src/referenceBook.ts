@@ -1,4 +1,5 @@
 import type { Instrument } from '@strongroom/core'
+import { hashBookState } from './bookState.js'
 import type {
   BestBidOffer,
   BookState,
@@ -8,7 +9,6 @@ import type {
   OrderBook,
   OrderState,
 } from './bookTypes.js'
-import { hashBookState } from './bookState.js'
 import { type BookEventSink, noopEventSink } from './events.js'
 import type {
   AmendOrderCommand,
@@ -208,7 +208,8 @@ class ReferenceBook implements OrderBook {
     this.nextArrival = state.nextArrival
     this.l2Seq = state.l2Seq
     this.l3Seq = state.l3Seq
-    for (const o of [...state.bids, ...state.asks]) this.live.push(fromState(o, true, this.nextPriority++))
+    for (const o of [...state.bids, ...state.asks])
+      this.live.push(fromState(o, true, this.nextPriority++))
     for (const o of state.stops) this.live.push(fromState(o, false, 0))
     this.lastBbo = this.bbo()
   }
@@ -299,12 +300,7 @@ class ReferenceBook implements OrderBook {
 
   private reject(command: BookCommand, code: RejectCode): RejectCode {
     const c = command as { orderId?: unknown; account?: unknown }
-    this.sink.rejected(
-      command.type,
-      numberOrZero(c.orderId),
-      numberOrZero(c.account),
-      code,
-    )
+    this.sink.rejected(command.type, numberOrZero(c.orderId), numberOrZero(c.account), code)
     return code
   }
 
@@ -345,7 +341,8 @@ class ReferenceBook implements OrderBook {
       return this.reject(c, 'duplicate_client_order_id')
     }
     const tif = c.timeInForce ?? defaultTimeInForce(c.orderType)
-    if (tif === 'GTD' && (c.expireAt as number) <= this.time) return this.reject(c, 'invalid_expiry')
+    if (tif === 'GTD' && (c.expireAt as number) <= this.time)
+      return this.reject(c, 'invalid_expiry')
     const limitPriced = c.orderType === 'limit' || c.orderType === 'stopLimit'
     if (limitPriced && this.outsideBand(c.price as number)) {
       return this.reject(c, 'price_outside_band')
@@ -666,7 +663,9 @@ export type CreateReferenceOrderBookParameters = {
  * Creates the reference order book: small and obviously correct, for tests and as the
  * specification the fast book is checked against. Use {@link createOrderBook} in production.
  */
-export function createReferenceOrderBook(parameters: CreateReferenceOrderBookParameters): OrderBook {
+export function createReferenceOrderBook(
+  parameters: CreateReferenceOrderBookParameters,
+): OrderBook {
   const book = new ReferenceBook(parameters.instrument, parameters.sink ?? noopEventSink)
   if (parameters.state) book.load(parameters.state)
   return book

@@ -9,7 +9,15 @@ import { randomStream, type StreamMix } from './support/streams.js'
 
 const RUNS = 10
 const OPS_PER_RUN = 10_000
-const MIXES: StreamMix[] = ['limit', 'iceberg', 'stops', 'selfTrade', 'timeInForce', 'admin', 'everything']
+const MIXES: StreamMix[] = [
+  'limit',
+  'iceberg',
+  'stops',
+  'selfTrade',
+  'timeInForce',
+  'admin',
+  'everything',
+]
 
 function describeMismatch(index: number, command: unknown, a: BookEvent[], b: BookEvent[]): string {
   return [

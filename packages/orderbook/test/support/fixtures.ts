@@ -11,7 +11,9 @@ export const BTC = defineAsset({ code: 'BTC', decimals: 8 })
 export const USDC = defineAsset({ code: 'USDC', decimals: 6 })
 
 /** BTC-USDC with 0.01 ticks and 0.0001 lots, prices 1..10,000 ticks (0.01..100.00). */
-export function testInstrument(overrides: { priceBandBps?: number; minQuantityLots?: number } = {}): Instrument {
+export function testInstrument(
+  overrides: { priceBandBps?: number; minQuantityLots?: number } = {},
+): Instrument {
   return defineInstrument({
     base: BTC,
     quote: USDC,

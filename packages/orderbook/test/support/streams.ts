@@ -33,13 +33,97 @@ type Weights = Record<
 >
 
 const MIXES: Record<StreamMix, Weights> = {
-  limit: { limit: 60, market: 10, stopLimit: 0, stopMarket: 0, cancel: 25, amend: 5, massCancel: 0, halt: 0, reference: 0, tick: 0, invalid: 1 },
-  iceberg: { limit: 60, market: 12, stopLimit: 0, stopMarket: 0, cancel: 15, amend: 12, massCancel: 0.2, halt: 0, reference: 0, tick: 1, invalid: 1 },
-  stops: { limit: 45, market: 10, stopLimit: 15, stopMarket: 10, cancel: 15, amend: 4, massCancel: 0.3, halt: 0, reference: 0, tick: 1, invalid: 1 },
-  selfTrade: { limit: 55, market: 12, stopLimit: 3, stopMarket: 3, cancel: 15, amend: 8, massCancel: 0.3, halt: 0, reference: 0, tick: 1, invalid: 1 },
-  timeInForce: { limit: 60, market: 10, stopLimit: 3, stopMarket: 2, cancel: 12, amend: 6, massCancel: 0.2, halt: 0, reference: 0, tick: 6, invalid: 1 },
-  admin: { limit: 50, market: 10, stopLimit: 4, stopMarket: 3, cancel: 12, amend: 6, massCancel: 2, halt: 2, reference: 3, tick: 2, invalid: 8 },
-  everything: { limit: 45, market: 10, stopLimit: 6, stopMarket: 5, cancel: 14, amend: 8, massCancel: 0.8, halt: 0.8, reference: 1, tick: 3, invalid: 4 },
+  limit: {
+    limit: 60,
+    market: 10,
+    stopLimit: 0,
+    stopMarket: 0,
+    cancel: 25,
+    amend: 5,
+    massCancel: 0,
+    halt: 0,
+    reference: 0,
+    tick: 0,
+    invalid: 1,
+  },
+  iceberg: {
+    limit: 60,
+    market: 12,
+    stopLimit: 0,
+    stopMarket: 0,
+    cancel: 15,
+    amend: 12,
+    massCancel: 0.2,
+    halt: 0,
+    reference: 0,
+    tick: 1,
+    invalid: 1,
+  },
+  stops: {
+    limit: 45,
+    market: 10,
+    stopLimit: 15,
+    stopMarket: 10,
+    cancel: 15,
+    amend: 4,
+    massCancel: 0.3,
+    halt: 0,
+    reference: 0,
+    tick: 1,
+    invalid: 1,
+  },
+  selfTrade: {
+    limit: 55,
+    market: 12,
+    stopLimit: 3,
+    stopMarket: 3,
+    cancel: 15,
+    amend: 8,
+    massCancel: 0.3,
+    halt: 0,
+    reference: 0,
+    tick: 1,
+    invalid: 1,
+  },
+  timeInForce: {
+    limit: 60,
+    market: 10,
+    stopLimit: 3,
+    stopMarket: 2,
+    cancel: 12,
+    amend: 6,
+    massCancel: 0.2,
+    halt: 0,
+    reference: 0,
+    tick: 6,
+    invalid: 1,
+  },
+  admin: {
+    limit: 50,
+    market: 10,
+    stopLimit: 4,
+    stopMarket: 3,
+    cancel: 12,
+    amend: 6,
+    massCancel: 2,
+    halt: 2,
+    reference: 3,
+    tick: 2,
+    invalid: 8,
+  },
+  everything: {
+    limit: 45,
+    market: 10,
+    stopLimit: 6,
+    stopMarket: 5,
+    cancel: 14,
+    amend: 8,
+    massCancel: 0.8,
+    halt: 0.8,
+    reference: 1,
+    tick: 3,
+    invalid: 4,
+  },
 }
 
 const TIFS: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK', 'GTD']
@@ -56,7 +140,11 @@ const STPS: readonly SelfTradePrevention[] = [
  * drifting mid inside 1..10,000 ticks; a few orders land far away (to exercise the fast book's
  * far-price path), some commands are invalid on purpose.
  */
-export function randomStream(seed: number, length: number, mix: StreamMix): { command: BookCommand; time: number }[] {
+export function randomStream(
+  seed: number,
+  length: number,
+  mix: StreamMix,
+): { command: BookCommand; time: number }[] {
   const rng = createRng(seed)
   const w = MIXES[mix]
   const keys = Object.keys(w) as (keyof Weights)[]
@@ -121,7 +209,8 @@ export function randomStream(seed: number, length: number, mix: StreamMix): { co
         const o = base('limit')
         const q = quantity()
         const peak = rng.chance(iceberg) && q > 1 ? rng.int(1, q - 1) : undefined
-        const tifOk = o.timeInForce === undefined || o.timeInForce === 'GTC' || o.timeInForce === 'GTD'
+        const tifOk =
+          o.timeInForce === undefined || o.timeInForce === 'GTC' || o.timeInForce === 'GTD'
         command = {
           ...o,
           price: price(),
@@ -133,9 +222,10 @@ export function randomStream(seed: number, length: number, mix: StreamMix): { co
       }
       case 'market': {
         const o = base('market')
-        command = rng.chance(0.3) && o.timeInForce !== 'FOK'
-          ? { ...o, quoteBudget: rng.int(1, 40) * mid }
-          : { ...o, quantity: quantity() }
+        command =
+          rng.chance(0.3) && o.timeInForce !== 'FOK'
+            ? { ...o, quoteBudget: rng.int(1, 40) * mid }
+            : { ...o, quantity: quantity() }
         break
       }
       case 'stopLimit': {
@@ -145,14 +235,19 @@ export function randomStream(seed: number, length: number, mix: StreamMix): { co
       }
       case 'stopMarket': {
         const o = base('stopMarket')
-        command = rng.chance(0.3) && o.timeInForce !== 'FOK'
-          ? { ...o, quoteBudget: rng.int(1, 30) * mid, stopPrice: price() }
-          : { ...o, quantity: quantity(), stopPrice: price() }
+        command =
+          rng.chance(0.3) && o.timeInForce !== 'FOK'
+            ? { ...o, quoteBudget: rng.int(1, 30) * mid, stopPrice: price() }
+            : { ...o, quantity: quantity(), stopPrice: price() }
         break
       }
       case 'cancel': {
         const k = known()
-        command = { type: 'cancel', orderId: k.id, account: rng.chance(0.95) ? k.account : k.account + 1 }
+        command = {
+          type: 'cancel',
+          orderId: k.id,
+          account: rng.chance(0.95) ? k.account : k.account + 1,
+        }
         break
       }
       case 'amend': {
@@ -168,7 +263,9 @@ export function randomStream(seed: number, length: number, mix: StreamMix): { co
         break
       }
       case 'massCancel':
-        command = rng.chance(0.5) ? { type: 'massCancel', account: rng.int(1, accounts) } : { type: 'massCancel' }
+        command = rng.chance(0.5)
+          ? { type: 'massCancel', account: rng.int(1, accounts) }
+          : { type: 'massCancel' }
         break
       case 'halt':
         command = rng.chance(0.5) ? { type: 'halt' } : { type: 'resume' }
