@@ -51,6 +51,7 @@ export {
   type OpenFileJournalParameters,
   openFileJournal,
 } from './fileJournal.js'
+export { type NatsJournal, type OpenNatsJournalParameters, openNatsJournal } from './natsJournal.js'
 export { type CreateOrderBookParameters, createOrderBook } from './orderBook.js'
 export {
   type CreateReferenceOrderBookParameters,

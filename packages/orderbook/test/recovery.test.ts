@@ -104,63 +104,71 @@ describe('sequencer and recovery', () => {
     await reopened.close()
   })
 
-  it(
-    'a writer killed with SIGKILL mid-stream: recovery truncates the torn tail, loses nothing acknowledged and reproduces the recorded hash',
-    { timeout: 120_000 },
-    async () => {
-      const dir = tempDir()
-      const journalPath = join(dir, 'journal.bin')
-      const hashPath = join(dir, 'hashes.txt')
-      const script = fileURLToPath(new URL('./support/crashWriter.ts', import.meta.url))
-      const child = spawn(
-        process.execPath,
-        ['--conditions=@strongroom/source', '--import', 'tsx', script, journalPath, hashPath, '4242'],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
-      )
-      let stderr = ''
-      child.stderr.on('data', (chunk) => {
-        stderr += String(chunk)
-      })
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-      // Let it write for a while (at least 20,000 acknowledged commands), then kill it mid-stream.
-      const started = Date.now()
-      for (;;) {
-        await new Promise((r) => setTimeout(r, 50))
-        const acked = existsSync(hashPath)
-          ? Math.max(0, ...[...readFileSync(hashPath, 'utf8').matchAll(/^acked (\d+)$/gm)].map((m) => Number(m[1])))
-          : 0
-        if (acked >= 20_000) break
-        if (Date.now() - started > 90_000 || child.exitCode !== null) {
-          throw new Error(`writer did not get far enough (acked ${acked}): ${stderr}`)
-        }
+  it('a writer killed with SIGKILL mid-stream: recovery truncates the torn tail, loses nothing acknowledged and reproduces the recorded hash', {
+    timeout: 120_000,
+  }, async () => {
+    const dir = tempDir()
+    const journalPath = join(dir, 'journal.bin')
+    const hashPath = join(dir, 'hashes.txt')
+    const script = fileURLToPath(new URL('./support/crashWriter.ts', import.meta.url))
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@strongroom/source', '--import', 'tsx', script, journalPath, hashPath, '4242'],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk)
+    })
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    )
+    // Let it write for a while (at least 20,000 acknowledged commands), then kill it mid-stream.
+    const started = Date.now()
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 50))
+      const acked = existsSync(hashPath)
+        ? Math.max(
+            0,
+            ...[...readFileSync(hashPath, 'utf8').matchAll(/^acked (\d+)$/gm)].map((m) =>
+              Number(m[1]),
+            ),
+          )
+        : 0
+      if (acked >= 20_000) break
+      if (Date.now() - started > 90_000 || child.exitCode !== null) {
+        throw new Error(`writer did not get far enough (acked ${acked}): ${stderr}`)
       }
-      child.kill('SIGKILL')
-      expect(await exited).toBe(null)
+    }
+    child.kill('SIGKILL')
+    expect(await exited).toBe(null)
 
-      const recorded = new Map<number, string>()
-      let lastAcked = 0
-      for (const text of readFileSync(hashPath, 'utf8').split('\n')) {
-        const acked = /^acked (\d+)$/.exec(text)
-        if (acked) lastAcked = Math.max(lastAcked, Number(acked[1]))
-        const hash = /^(\d+) ([0-9a-f]{64})$/.exec(text)
-        if (hash) recorded.set(Number(hash[1]), hash[2]!)
-      }
+    const recorded = new Map<number, string>()
+    let lastAcked = 0
+    for (const text of readFileSync(hashPath, 'utf8').split('\n')) {
+      const acked = /^acked (\d+)$/.exec(text)
+      if (acked) lastAcked = Math.max(lastAcked, Number(acked[1]))
+      const hash = /^(\d+) ([0-9a-f]{64})$/.exec(text)
+      if (hash) recorded.set(Number(hash[1]), hash[2]!)
+    }
 
-      // Whatever the kill left, make sure there is a torn tail too: half a frame header.
-      const sizeAfterKill = statSync(journalPath).size
-      appendFileSync(journalPath, Buffer.from([0x53, 0x52, 0x4a, 0x31, 0x40]))
+    // Whatever the kill left, make sure there is a torn tail too: half a frame header.
+    const sizeAfterKill = statSync(journalPath).size
+    appendFileSync(journalPath, Buffer.from([0x53, 0x52, 0x4a, 0x31, 0x40]))
 
-      const journal = await openFileJournal({ path: journalPath })
-      expect(journal.recovered?.reason).toBe('torn')
-      expect(journal.recovered?.offset).toBeLessThanOrEqual(sizeAfterKill)
-      const lastSeq = journal.lastSeq()
-      expect(lastSeq).toBeGreaterThanOrEqual(lastAcked)
-      const { engine, snapshotSeq, replayed } = await recoverMatchingEngine({ journal, instruments: [instrument] })
-      expect(snapshotSeq).toBeGreaterThan(0)
-      expect(replayed).toBeGreaterThan(0)
-      expect(recorded.has(lastSeq)).toBe(true)
-      expect(engine.stateHash()).toBe(recorded.get(lastSeq))
-      await journal.close()
-    },
-  )
+    const journal = await openFileJournal({ path: journalPath })
+    expect(journal.recovered?.reason).toBe('torn')
+    expect(journal.recovered?.offset).toBeLessThanOrEqual(sizeAfterKill)
+    const lastSeq = journal.lastSeq()
+    expect(lastSeq).toBeGreaterThanOrEqual(lastAcked)
+    const { engine, snapshotSeq, replayed } = await recoverMatchingEngine({
+      journal,
+      instruments: [instrument],
+    })
+    expect(snapshotSeq).toBeGreaterThan(0)
+    expect(replayed).toBeGreaterThan(0)
+    expect(recorded.has(lastSeq)).toBe(true)
+    expect(engine.stateHash()).toBe(recorded.get(lastSeq))
+    await journal.close()
+  })
 })
