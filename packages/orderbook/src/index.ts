@@ -51,6 +51,15 @@ export {
   type OpenFileJournalParameters,
   openFileJournal,
 } from './fileJournal.js'
+export {
+  createL2Replica,
+  createL3Replica,
+  createTradeTape,
+  type L2Replica,
+  type L3Replica,
+  type PublicTrade,
+  type TradeTape,
+} from './marketData.js'
 export { type NatsJournal, type OpenNatsJournalParameters, openNatsJournal } from './natsJournal.js'
 export { type CreateOrderBookParameters, createOrderBook } from './orderBook.js'
 export {
