@@ -178,9 +178,6 @@ export function generateWorkload(options: {
         // Passive: at or behind the best price on its side.
         const behind = int(0, HALF_LEVELS - 1)
         price = side === 'buy' ? Math.min(bid, ask - 1) - behind : Math.max(ask, bid + 1) + behind
-        // Keep the book on ~150 levels around the mid.
-        if (side === 'buy') price = Math.max(price, MID - HALF_LEVELS - 10)
-        else price = Math.min(price, MID + HALF_LEVELS + 10)
         if (side === 'buy' && price >= ask) price = ask - 1
         if (side === 'sell' && price <= bid) price = bid + 1
         quantity = int(1, 100)
@@ -223,8 +220,8 @@ export function generateWorkload(options: {
       const price = sizeDown
         ? o.price
         : o.side === 'buy'
-          ? Math.min(ask - 1, Math.max(MID - HALF_LEVELS - 10, o.price + int(-5, 5)))
-          : Math.max(bid + 1, Math.min(MID + HALF_LEVELS + 10, o.price + int(-5, 5)))
+          ? Math.min(ask - 1, o.price + int(-5, 5))
+          : Math.max(bid + 1, o.price + int(-5, 5))
       const quantity = sizeDown ? int(1, o.quantity - 1) : o.quantity
       op = {
         kind: 'amend',

@@ -1,5 +1,6 @@
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
+const stringCache = new Map<string, Uint8Array>()
 
 /** Little-endian binary writer that grows as needed. */
 export class ByteWriter {
@@ -58,7 +59,15 @@ export class ByteWriter {
       this.u32(0xffffffff)
       return
     }
-    const encoded = encoder.encode(value)
+    let encoded = stringCache.get(value)
+    if (encoded === undefined) {
+      encoded = encoder.encode(value)
+      // Symbols and other short strings repeat: keep a bounded cache of their bytes.
+      if (value.length <= 32) {
+        if (stringCache.size >= 4096) stringCache.clear()
+        stringCache.set(value, encoded)
+      }
+    }
     this.bytes(encoded)
   }
 

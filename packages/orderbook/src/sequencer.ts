@@ -51,8 +51,6 @@ export type Sequencer = {
   close(): Promise<void>
 }
 
-type Pending = { command: BookCommand | undefined; time: number }
-
 /** Creates a {@link Sequencer} continuing after the journal's last record. */
 export function createSequencer(parameters: CreateSequencerParameters): Sequencer {
   const { journal, engine, clock } = parameters
@@ -61,7 +59,10 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
   let nextSeq = journal.lastSeq() + 1
   let appliedSeq = journal.lastSeq()
   let lastTime = 0
-  let pending: Pending[] = []
+  // Parallel arrays (no object per command): the command (undefined for a snapshot record),
+  // its time and its journal record.
+  let pending: (BookCommand | undefined)[] = []
+  let times: number[] = []
   let records: JournalAppend[] = []
   let inFlight = false
   let failure: unknown
@@ -81,9 +82,11 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
     if (inFlight || pending.length === 0 || failure !== undefined) return
     inFlight = true
     const batch = pending
+    const batchTimes = times
     const batchRecords = records
     const firstSeq = appliedSeq + 1
     pending = []
+    times = []
     records = []
     journal
       .append(batchRecords)
@@ -97,7 +100,8 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
               location: 'sequencer',
             })
           }
-          const { command, time } = batch[i]!
+          const command = batch[i]
+          const time = batchTimes[i]!
           if (command !== undefined) {
             const status = engine.execute(command, time)
             onApplied?.(seq, command, status, time)
@@ -118,10 +122,11 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
       })
   }
 
-  const enqueue = (entry: Pending, record: JournalAppend): number => {
+  const enqueue = (command: BookCommand | undefined, record: JournalAppend): number => {
     if (closed) throw new JournalClosedError({ reason: 'closed' })
     if (failure !== undefined) throw new JournalClosedError({ reason: 'failed', cause: failure })
-    pending.push(entry)
+    pending.push(command)
+    times.push(record.timestamp)
     records.push(record)
     if (!inFlight && pending.length === 1) queueMicrotask(pump)
     return nextSeq++
@@ -144,15 +149,12 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
     submit(command) {
       const payload = encodeCommand(command)
       const time = stamp()
-      return enqueue({ command, time }, { kind: 'command', timestamp: time, payload })
+      return enqueue(command, { kind: 'command', timestamp: time, payload })
     },
     snapshot() {
       const time = stamp()
       const payload = encodeEngineSnapshot({ appliedSeq, state: engine.exportState() })
-      const seq = enqueue(
-        { command: undefined, time },
-        { kind: 'snapshot', timestamp: time, payload },
-      )
+      const seq = enqueue(undefined, { kind: 'snapshot', timestamp: time, payload })
       return waitFor(seq).then(() => seq)
     },
     flush() {
