@@ -71,6 +71,11 @@ export class ByteWriter {
     this.bytes(encoded)
   }
 
+  /** A view (not a copy) of bytes `start..end` written so far; valid until the next write or reset. */
+  subarray(start: number, end: number): Uint8Array {
+    return this.buffer.subarray(start, end)
+  }
+
   /** A copy of what was written. */
   toBytes(): Uint8Array {
     return this.buffer.slice(0, this.length)

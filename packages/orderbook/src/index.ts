@@ -81,6 +81,7 @@ export type {
   BookOrderAction,
   CancelOrderCommand,
   CancelReason,
+  CommandBase,
   CommandStatus,
   HaltCommand,
   MassCancelCommand,

@@ -1,6 +1,7 @@
 import type { Clock, Journal, JournalAppend, Logger } from '@strongroom/core'
 import { noopLogger } from '@strongroom/core'
-import { decodeCommand, encodeCommand } from './commandCodec.js'
+import { ByteWriter } from './bytes.js'
+import { decodeCommand, writeCommand } from './commandCodec.js'
 import {
   type CreateMatchingEngineParameters,
   createMatchingEngine,
@@ -59,11 +60,16 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
   let nextSeq = journal.lastSeq() + 1
   let appliedSeq = journal.lastSeq()
   let lastTime = 0
-  // Parallel arrays (no object per command): the command (undefined for a snapshot record),
-  // its time and its journal record.
+  // The queued batch without an object per command: the commands (undefined for a snapshot),
+  // their times, and their encodings back to back in one buffer (`ends[i]` = end offset). The
+  // journal records are built just before the append and die young. Two buffers alternate: one
+  // being journaled, one filling.
   let pending: (BookCommand | undefined)[] = []
   let times: number[] = []
-  let records: JournalAppend[] = []
+  let ends: number[] = []
+  let snapshots: Uint8Array[] = []
+  let bytes = new ByteWriter(1 << 16)
+  let spareBytes = new ByteWriter(1 << 16)
   let inFlight = false
   let failure: unknown
   let closed = false
@@ -83,11 +89,26 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
     inFlight = true
     const batch = pending
     const batchTimes = times
-    const batchRecords = records
+    const batchBytes = bytes
+    const batchRecords: JournalAppend[] = new Array(batch.length)
+    let start = 0
+    let nextSnapshot = 0
+    for (let i = 0; i < batch.length; i++) {
+      const end = ends[i]!
+      batchRecords[i] =
+        batch[i] === undefined
+          ? { kind: 'snapshot', timestamp: times[i]!, payload: snapshots[nextSnapshot++]! }
+          : { kind: 'command', timestamp: times[i]!, payload: batchBytes.subarray(start, end) }
+      start = end
+    }
     const firstSeq = appliedSeq + 1
     pending = []
     times = []
-    records = []
+    ends = []
+    snapshots = []
+    bytes = spareBytes
+    bytes.reset()
+    spareBytes = batchBytes
     journal
       .append(batchRecords)
       .then((result) => {
@@ -122,12 +143,15 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
       })
   }
 
-  const enqueue = (command: BookCommand | undefined, record: JournalAppend): number => {
+  const check = () => {
     if (closed) throw new JournalClosedError({ reason: 'closed' })
     if (failure !== undefined) throw new JournalClosedError({ reason: 'failed', cause: failure })
+  }
+
+  const enqueue = (command: BookCommand | undefined, time: number): number => {
     pending.push(command)
-    times.push(record.timestamp)
-    records.push(record)
+    times.push(time)
+    ends.push(bytes.length)
     if (!inFlight && pending.length === 1) queueMicrotask(pump)
     return nextSeq++
   }
@@ -147,14 +171,22 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
 
   return {
     submit(command) {
-      const payload = encodeCommand(command)
-      const time = stamp()
-      return enqueue(command, { kind: 'command', timestamp: time, payload })
+      check()
+      const start = bytes.length
+      try {
+        writeCommand(bytes, command)
+      } catch (error) {
+        bytes.length = start
+        throw error
+      }
+      return enqueue(command, stamp())
     },
     snapshot() {
       const time = stamp()
       const payload = encodeEngineSnapshot({ appliedSeq, state: engine.exportState() })
-      const seq = enqueue(undefined, { kind: 'snapshot', timestamp: time, payload })
+      check()
+      snapshots.push(payload)
+      const seq = enqueue(undefined, time)
       return waitFor(seq).then(() => seq)
     },
     flush() {

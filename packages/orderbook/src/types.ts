@@ -24,7 +24,7 @@ export type SelfTradePrevention =
   | 'decrementAndCancel'
 
 /** Fields shared by every command. */
-type CommandBase = {
+export type CommandBase = {
   /**
    * Instrument symbol. A book rejects a command naming another instrument
    * (`unknown_instrument`); the engine routes by it.
