@@ -123,6 +123,7 @@ function freshBook(workload: Workload, sink: BookEventSink): OrderBook {
 /** Closed loop, no per-op timing: ops/s. Best of `runs` (the machine is shared). */
 function ourThroughput(workload: Workload, runs: number) {
   let best = 0
+  let bestCpu = 0
   let counts = { fills: 0, filledLots: 0, events: 0 }
   let gc = { count: 0, ms: 0 }
   for (let r = 0; r < runs; r++) {
@@ -130,18 +131,22 @@ function ourThroughput(workload: Workload, runs: number) {
     const book = freshBook(workload, c.sink)
     const commands: BookCommand[] = workload.ops.map((op) => op.command)
     const watch = gcCounter()
+    const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     for (let i = 0; i < commands.length; i++) book.execute(commands[i]!, 0)
     const seconds = (performance.now() - t0) / 1000
+    const cpu = process.cpuUsage(cpu0)
     const g = watch.stop()
     const rate = commands.length / seconds
+    const cpuRate = commands.length / ((cpu.user + cpu.system) / 1e6)
+    if (cpuRate > bestCpu) bestCpu = cpuRate
     if (rate > best) {
       best = rate
       counts = { ...c.counts }
       gc = g
     }
   }
-  return { opsPerSecond: best, counts, gc }
+  return { opsPerSecond: best, opsPerCpuSecond: bestCpu, counts, gc }
 }
 
 type PeerCall = () => unknown
@@ -174,6 +179,7 @@ function peerThroughput(workload: Workload) {
   const calls = peerCalls(ob, workload.ops)
   let done = 0
   let ran = 0
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   const deadline = t0 + PEER_SECONDS * 1000
   for (let i = 0; i < calls.length; i++) {
@@ -183,7 +189,13 @@ function peerThroughput(workload: Workload) {
     if ((i & 1023) === 1023 && performance.now() > deadline) break
   }
   const rate = ran / ((performance.now() - t0) / 1000)
-  return { opsPerSecond: rate, fills: done, ran }
+  const cpu = process.cpuUsage(cpu0)
+  return {
+    opsPerSecond: rate,
+    opsPerCpuSecond: ran / ((cpu.user + cpu.system) / 1e6),
+    fills: done,
+    ran,
+  }
 }
 
 /** Closed loop with a timestamp around every operation (after a warm-up pass). */
@@ -257,6 +269,7 @@ async function journalInTheLoop(workload: Workload) {
       },
     })
     const chunk = 2_000
+    const cpu0 = process.cpuUsage()
     const t0 = performance.now()
     for (let i = 0; i < commands.length; i += chunk) {
       const end = Math.min(commands.length, i + chunk)
@@ -270,10 +283,17 @@ async function journalInTheLoop(workload: Workload) {
     }
     await sequencer.flush()
     const seconds = (performance.now() - t0) / 1000
+    const cpu = process.cpuUsage(cpu0)
     const syncs = journal.syncCount
     const bytes = journal.size
     await journal.close()
-    return { opsPerSecond: commands.length / seconds, syncs, bytes, ...latencySummary(lat) }
+    return {
+      opsPerSecond: commands.length / seconds,
+      opsPerCpuSecond: commands.length / ((cpu.user + cpu.system) / 1e6),
+      syncs,
+      bytes,
+      ...latencySummary(lat),
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -304,13 +324,16 @@ console.log(
   `Throughput, closed loop, every event delivered to a sink (ours: best of 5 runs; peer: one run, stopped after ${PEER_SECONDS} s)`,
 )
 console.log(
-  `${'target depth'.padEnd(13)}${pad('resting at end', 15)}${pad('levels', 8)}${pad('ours ops/s', 14)}${pad('fills', 10)}${pad('events', 11)}${pad('GCs', 6)}${pad('peer ops/s', 13)}${pad('peer ran', 11)}${pad('ratio', 9)}`,
+  `${'target depth'.padEnd(13)}${pad('resting at end', 15)}${pad('levels', 8)}${pad('ours ops/s', 14)}${pad('ops/CPU-s', 12)}${pad('fills', 10)}${pad('events', 11)}${pad('GCs', 6)}${pad('peer ops/s', 13)}${pad('ops/CPU-s', 12)}${pad('peer ran', 11)}${pad('ratio', 9)}`,
 )
 for (const r of rows) {
   console.log(
-    `${fmt(r.depth).padEnd(13)}${pad(fmt(r.workload.finalDepth), 15)}${pad(String(r.workload.finalLevels), 8)}${pad(fmt(r.ours.opsPerSecond), 14)}${pad(fmt(r.ours.counts.fills), 10)}${pad(fmt(r.ours.counts.events), 11)}${pad(String(r.ours.gc.count), 6)}${pad(fmt(r.peer.opsPerSecond), 13)}${pad(fmt(r.peer.ran), 11)}${pad(`${(r.ours.opsPerSecond / r.peer.opsPerSecond).toFixed(1)}x`, 9)}`,
+    `${fmt(r.depth).padEnd(13)}${pad(fmt(r.workload.finalDepth), 15)}${pad(String(r.workload.finalLevels), 8)}${pad(fmt(r.ours.opsPerSecond), 14)}${pad(fmt(r.ours.opsPerCpuSecond), 12)}${pad(fmt(r.ours.counts.fills), 10)}${pad(fmt(r.ours.counts.events), 11)}${pad(String(r.ours.gc.count), 6)}${pad(fmt(r.peer.opsPerSecond), 13)}${pad(fmt(r.peer.opsPerCpuSecond), 12)}${pad(fmt(r.peer.ran), 11)}${pad(`${(r.ours.opsPerSecond / r.peer.opsPerSecond).toFixed(1)}x`, 9)}`,
   )
 }
+console.log(
+  'ops/CPU-s: operations per second of CPU time this process used (user + system, all threads) — the rate without the time the shared machine took the CPU away',
+)
 const mix = rows[1]!.workload.mix
 console.log(
   `mix (5k run): limit ${(mix.limit * 100).toFixed(1)}%, cancel ${(mix.cancel * 100).toFixed(1)}%, market ${(mix.market * 100).toFixed(1)}%, amend ${(mix.amend * 100).toFixed(1)}%`,
@@ -342,7 +365,7 @@ console.log('')
 const journaled = await journalInTheLoop(rows[1]!.workload)
 console.log('File journal + group commit in the loop, 5k depth (sequencer → fdatasync → match)')
 console.log(
-  `${fmt(journaled.opsPerSecond)} ops/s, ${fmt(journaled.syncs)} fdatasyncs (${fmt(OPS / journaled.syncs)} commands each), ${fmt(journaled.bytes / OPS)} bytes/command; submit→applied latency µs p50 ${(journaled.p50 / 1000).toFixed(0)}  p99 ${(journaled.p99 / 1000).toFixed(0)}  p99.9 ${(journaled.p999 / 1000).toFixed(0)}  max ${(journaled.max / 1000).toFixed(0)}`,
+  `${fmt(journaled.opsPerSecond)} ops/s (${fmt(journaled.opsPerCpuSecond)} per CPU-second), ${fmt(journaled.syncs)} fdatasyncs (${fmt(OPS / journaled.syncs)} commands each), ${fmt(journaled.bytes / OPS)} bytes/command; submit→applied latency µs p50 ${(journaled.p50 / 1000).toFixed(0)}  p99 ${(journaled.p99 / 1000).toFixed(0)}  p99.9 ${(journaled.p999 / 1000).toFixed(0)}  max ${(journaled.max / 1000).toFixed(0)}`,
 )
 console.log('')
 
