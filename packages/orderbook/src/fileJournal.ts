@@ -17,9 +17,8 @@ import {
 
 // File layout: a sequence of frames, one per group commit.
 //   frame  = magic u32 | bodyLength u32 | crc32(body) u32 | body
-//   body   = firstSeq f64 | count u32 | record*
-//   record = kind u8 | timestamp f64 | messageIdLength u16 (0xffff: none) | messageId utf-8
-//            | payloadLength u32 | payload
+//   body   = firstSeq f64 | count u32 | head * count | (messageId utf-8, payload) * count
+//   head   = kind u8 | timestamp f64 | messageIdLength u16 (0xffff: none) | payloadLength u32
 // A frame is written and fdatasync'ed before any of its records is acknowledged, so a crash can
 // only tear the last frame. On open, a last frame that is incomplete or fails its checksum (a torn
 // or corrupt tail) is cut off; a bad frame with more data after it is corruption in the middle
@@ -28,6 +27,7 @@ import {
 const MAGIC = 0x314a5253 // 'SRJ1' little-endian
 const HEADER = 12
 const BODY_HEADER = 12
+const RECORD_HEAD = 15
 const KINDS: readonly JournalRecordKind[] = ['command', 'event', 'snapshot']
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -55,16 +55,33 @@ export type FileJournalRecovery = {
   readonly reason: 'torn' | 'corrupt'
 }
 
-/** The embedded {@link Journal}: one append-only file with checksummed frames and group commit. */
-export type FileJournal = Journal & {
-  readonly path: string
-  /** Set when opening cut off a torn or corrupt tail. */
-  readonly recovered: FileJournalRecovery | undefined
-  /** Number of fdatasyncs so far (benchmarks, tests of batching). */
-  readonly syncCount: number
-  /** File length in bytes of what is durable. */
-  readonly size: number
+/**
+ * An optional fast path a journal may offer (the file journal does): `count` records of one kind,
+ * without message ids, whose payloads lie back to back in `bytes` (record i ends at `ends[i]`).
+ * Resolves with the first record's sequence number once durable. The sequencer uses it when
+ * present: no object per record.
+ */
+export type PackedAppend = {
+  appendPacked(
+    kind: JournalRecordKind,
+    count: number,
+    timestamps: Float64Array,
+    ends: Float64Array,
+    bytes: Uint8Array,
+  ): Promise<number>
 }
+
+/** The embedded {@link Journal}: one append-only file with checksummed frames and group commit. */
+export type FileJournal = Journal &
+  PackedAppend & {
+    readonly path: string
+    /** Set when opening cut off a torn or corrupt tail. */
+    readonly recovered: FileJournalRecovery | undefined
+    /** Number of fdatasyncs so far (benchmarks, tests of batching). */
+    readonly syncCount: number
+    /** File length in bytes of what is durable. */
+    readonly size: number
+  }
 
 type Waiter = {
   resolve: (value: JournalAppendResult) => void
@@ -76,20 +93,48 @@ type Waiter = {
 
 type FrameIndex = { firstSeq: number; count: number; offset: number }
 
-/** Grows a byte buffer as records are added; one per pending frame. */
-class FrameBuilder {
+/** A growable byte buffer. */
+class Bytes {
   buffer = Buffer.allocUnsafe(1 << 16)
-  length = HEADER + BODY_HEADER
-  count = 0
-  firstSeq = 0
+  length = 0
 
-  private ensure(extra: number): void {
+  ensure(extra: number): void {
     if (this.length + extra <= this.buffer.length) return
     let size = this.buffer.length * 2
     while (size < this.length + extra) size *= 2
     const next = Buffer.allocUnsafe(size)
     this.buffer.copy(next, 0, 0, this.length)
     this.buffer = next
+  }
+}
+
+/**
+ * Builds one frame: a table of fixed-size record heads and a blob of message ids and payloads,
+ * joined at `seal()`. A packed batch (payloads already back to back) is one copy of its bytes.
+ */
+class FrameBuilder {
+  private readonly heads = new Bytes()
+  private readonly blob = new Bytes()
+  private readonly frame = new Bytes()
+  count = 0
+  firstSeq = 0
+
+  /** Bytes of the frame so far (for the size limit). */
+  get length(): number {
+    return HEADER + BODY_HEADER + this.heads.length + this.blob.length
+  }
+
+  private head(kind: number, timestamp: number, idLength: number, payloadLength: number): void {
+    const h = this.heads
+    h.ensure(RECORD_HEAD)
+    const b = h.buffer
+    const at = h.length
+    b[at] = kind
+    b.writeDoubleLE(timestamp, at + 1)
+    b.writeUInt16LE(idLength, at + 9)
+    b.writeUInt32LE(payloadLength, at + 11)
+    h.length = at + RECORD_HEAD
+    this.count++
   }
 
   add(
@@ -98,40 +143,58 @@ class FrameBuilder {
     messageId: Uint8Array | undefined,
     payload: Uint8Array,
   ): void {
-    const idLength = messageId ? messageId.length : 0
-    this.ensure(1 + 8 + 2 + idLength + 4 + payload.length)
-    const b = this.buffer
-    let at = this.length
-    b[at++] = kind
-    b.writeDoubleLE(timestamp, at)
-    at += 8
-    b.writeUInt16LE(messageId ? idLength : 0xffff, at)
-    at += 2
+    this.head(kind, timestamp, messageId ? messageId.length : 0xffff, payload.length)
+    const blob = this.blob
+    blob.ensure((messageId?.length ?? 0) + payload.length)
     if (messageId) {
-      b.set(messageId, at)
-      at += idLength
+      blob.buffer.set(messageId, blob.length)
+      blob.length += messageId.length
     }
-    b.writeUInt32LE(payload.length, at)
-    at += 4
-    b.set(payload, at)
-    this.length = at + payload.length
-    this.count++
+    blob.buffer.set(payload, blob.length)
+    blob.length += payload.length
   }
 
-  /** Fills the headers and returns the frame bytes. */
+  /** `count` records of `kind` without message ids whose payloads are `bytes`, record i ending at `ends[i]`. */
+  addPacked(
+    kind: number,
+    count: number,
+    timestamps: Float64Array,
+    ends: Float64Array,
+    bytes: Uint8Array,
+  ): void {
+    let start = 0
+    for (let i = 0; i < count; i++) {
+      const end = ends[i]!
+      this.head(kind, timestamps[i]!, 0xffff, end - start)
+      start = end
+    }
+    const blob = this.blob
+    blob.ensure(start)
+    blob.buffer.set(bytes.subarray(0, start), blob.length)
+    blob.length += start
+  }
+
+  /** Fills the headers and returns the frame bytes (valid until the next reset of this builder). */
   seal(): Buffer {
-    const b = this.buffer
+    const f = this.frame
+    f.length = 0
+    f.ensure(this.length)
+    const b = f.buffer
     b.writeDoubleLE(this.firstSeq, HEADER)
     b.writeUInt32LE(this.count, HEADER + 8)
-    const body = b.subarray(HEADER, this.length)
+    this.heads.buffer.copy(b, HEADER + BODY_HEADER, 0, this.heads.length)
+    this.blob.buffer.copy(b, HEADER + BODY_HEADER + this.heads.length, 0, this.blob.length)
+    const end = this.length
+    const body = b.subarray(HEADER, end)
     b.writeUInt32LE(MAGIC, 0)
     b.writeUInt32LE(body.length, 4)
     b.writeUInt32LE(crc32(body), 8)
-    return b.subarray(0, this.length)
+    return b.subarray(0, end)
   }
 
   reset(firstSeq: number): void {
-    this.length = HEADER + BODY_HEADER
+    this.heads.length = 0
+    this.blob.length = 0
     this.count = 0
     this.firstSeq = firstSeq
   }
@@ -142,21 +205,21 @@ function parseBody(body: Buffer, offset: number, location: string): JournalRecor
     const firstSeq = body.readDoubleLE(0)
     const count = body.readUInt32LE(8)
     const records: JournalRecord[] = []
-    let at = BODY_HEADER
+    let head = BODY_HEADER
+    let at = BODY_HEADER + count * RECORD_HEAD
+    if (at > body.length) throw new RangeError('record table overruns its frame')
     for (let i = 0; i < count; i++) {
-      const kind = KINDS[body[at++]!]
+      const kind = KINDS[body[head]!]
       if (kind === undefined) throw new RangeError('unknown record kind')
-      const timestamp = body.readDoubleLE(at)
-      at += 8
-      const idLength = body.readUInt16LE(at)
-      at += 2
+      const timestamp = body.readDoubleLE(head + 1)
+      const idLength = body.readUInt16LE(head + 9)
+      const payloadLength = body.readUInt32LE(head + 11)
+      head += RECORD_HEAD
       let messageId: string | undefined
       if (idLength !== 0xffff) {
         messageId = decoder.decode(body.subarray(at, at + idLength))
         at += idLength
       }
-      const payloadLength = body.readUInt32LE(at)
-      at += 4
       if (at + payloadLength > body.length) throw new RangeError('record overruns its frame')
       const payload = new Uint8Array(body.subarray(at, at + payloadLength))
       at += payloadLength
@@ -470,6 +533,38 @@ export async function openFileJournal(parameters: OpenFileJournalParameters): Pr
       if (maxSeq <= lastSeq) return Promise.resolve({ seqs })
       return new Promise<JournalAppendResult>((resolve, reject) => {
         waiters.push({ resolve, reject, seqs, maxSeq })
+        schedule()
+      })
+    },
+    appendPacked(kind, count, timestamps, ends, bytes) {
+      if (closed) return Promise.reject(new JournalClosedError({ reason: 'closed' }))
+      if (failure !== undefined) {
+        return Promise.reject(new JournalClosedError({ reason: 'failed', cause: failure }))
+      }
+      const kindCode = KINDS.indexOf(kind)
+      if (kindCode < 0) {
+        throw new OrderbookInputError('must be command, event or snapshot.', {
+          path: ['kind'],
+          rule: 'enum',
+        })
+      }
+      for (let i = 0; i < count; i++) {
+        const t = timestamps[i]!
+        if (!Number.isSafeInteger(t) || t < 0) {
+          throw new OrderbookInputError('must be a non-negative safe integer (epoch ms).', {
+            path: ['timestamps', i],
+            rule: 'integer',
+          })
+        }
+      }
+      const first = nextSeq
+      if (count === 0) return Promise.resolve(first)
+      pending.addPacked(kindCode, count, timestamps, ends, bytes)
+      nextSeq += count
+      const maxSeq = nextSeq - 1
+      if (kind === 'snapshot') pendingSnapshot = maxSeq
+      return new Promise<number>((resolve, reject) => {
+        waiters.push({ resolve: () => resolve(first), reject, seqs: [], maxSeq })
         schedule()
       })
     },

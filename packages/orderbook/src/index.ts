@@ -50,6 +50,7 @@ export {
   type FileJournalRecovery,
   type OpenFileJournalParameters,
   openFileJournal,
+  type PackedAppend,
 } from './fileJournal.js'
 export {
   createL2Replica,

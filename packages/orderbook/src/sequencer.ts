@@ -12,6 +12,7 @@ import {
 import { JournalClosedError, JournalSequenceGapError } from './errors.js'
 import type { BookEventSink } from './events.js'
 import { noopEventSink } from './events.js'
+import type { PackedAppend } from './fileJournal.js'
 import type { BookCommand, CommandStatus } from './types.js'
 
 /** Options of {@link createSequencer}. */
@@ -57,19 +58,18 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
   const { journal, engine, clock } = parameters
   const logger = parameters.logger ?? noopLogger
   const onApplied = parameters.onApplied
+  const packed =
+    typeof (journal as Partial<PackedAppend>).appendPacked === 'function'
+      ? (journal as Journal & PackedAppend)
+      : undefined
   let nextSeq = journal.lastSeq() + 1
   let appliedSeq = journal.lastSeq()
   let lastTime = 0
-  // The queued batch without an object per command: the commands (undefined for a snapshot),
-  // their times, and their encodings back to back in one buffer (`ends[i]` = end offset). The
-  // journal records are built just before the append and die young. Two buffers alternate: one
-  // being journaled, one filling.
-  let pending: (BookCommand | undefined)[] = []
-  let times: number[] = []
-  let ends: number[] = []
-  let snapshots: Uint8Array[] = []
-  let bytes = new ByteWriter(1 << 16)
-  let spareBytes = new ByteWriter(1 << 16)
+  // The queued batch holds no object per command: the commands themselves (undefined for a
+  // snapshot), their times and encodings in reusable buffers. Two batches alternate: one being
+  // journaled, one filling.
+  let filling = new Batch()
+  let spare = new Batch()
   let inFlight = false
   let failure: unknown
   let closed = false
@@ -84,63 +84,79 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
     for (const w of ready) w.resolve()
   }
 
-  const pump = () => {
-    if (inFlight || pending.length === 0 || failure !== undefined) return
-    inFlight = true
-    const batch = pending
-    const batchTimes = times
-    const batchBytes = bytes
-    const batchRecords: JournalAppend[] = new Array(batch.length)
-    let start = 0
-    let nextSnapshot = 0
-    for (let i = 0; i < batch.length; i++) {
-      const end = ends[i]!
-      batchRecords[i] =
-        batch[i] === undefined
-          ? { kind: 'snapshot', timestamp: times[i]!, payload: snapshots[nextSnapshot++]! }
-          : { kind: 'command', timestamp: times[i]!, payload: batchBytes.subarray(start, end) }
-      start = end
+  const apply = (batch: Batch, firstSeq: number) => {
+    for (let i = 0; i < batch.count; i++) {
+      const seq = firstSeq + i
+      const command = batch.commands[i]
+      const time = batch.times[i]!
+      if (command !== undefined) {
+        const status = engine.execute(command, time)
+        onApplied?.(seq, command, status, time)
+      }
+      appliedSeq = seq
     }
+    batch.clear()
+    spare = batch
+    inFlight = false
+    settle()
+    pump()
+  }
+
+  const fail = (error: unknown) => {
+    failure = error
+    inFlight = false
+    logger.error('sequencer stopped: journal append failed', { error: String(error) })
+    const list = waiters
+    waiters = []
+    for (const w of list) w.reject(error)
+  }
+
+  const pump = () => {
+    if (inFlight || filling.count === 0 || failure !== undefined) return
+    inFlight = true
+    const batch = filling
+    filling = spare
     const firstSeq = appliedSeq + 1
-    pending = []
-    times = []
-    ends = []
-    snapshots = []
-    bytes = spareBytes
-    bytes.reset()
-    spareBytes = batchBytes
-    journal
-      .append(batchRecords)
-      .then((result) => {
-        for (let i = 0; i < batch.length; i++) {
-          const seq = firstSeq + i
-          if (result.seqs[i] !== seq) {
-            throw new JournalSequenceGapError({
-              expected: seq,
-              got: result.seqs[i] ?? -1,
-              location: 'sequencer',
-            })
-          }
-          const command = batch[i]
-          const time = batchTimes[i]!
-          if (command !== undefined) {
-            const status = engine.execute(command, time)
-            onApplied?.(seq, command, status, time)
-          }
-          appliedSeq = seq
-        }
-        inFlight = false
-        settle()
-        pump()
+    const check = (seq: number, got: number) => {
+      if (got !== seq)
+        throw new JournalSequenceGapError({ expected: seq, got, location: 'sequencer' })
+    }
+    let appended: Promise<void>
+    if (packed && batch.snapshots.length === 0) {
+      appended = packed
+        .appendPacked(
+          'command',
+          batch.count,
+          batch.times,
+          batch.ends,
+          batch.bytes.subarray(0, batch.bytes.length),
+        )
+        .then((first) => check(firstSeq, first))
+    } else {
+      const records: JournalAppend[] = new Array(batch.count)
+      let start = 0
+      let nextSnapshot = 0
+      for (let i = 0; i < batch.count; i++) {
+        const end = batch.ends[i]!
+        records[i] =
+          batch.commands[i] === undefined
+            ? {
+                kind: 'snapshot',
+                timestamp: batch.times[i]!,
+                payload: batch.snapshots[nextSnapshot++]!,
+              }
+            : {
+                kind: 'command',
+                timestamp: batch.times[i]!,
+                payload: batch.bytes.subarray(start, end),
+              }
+        start = end
+      }
+      appended = journal.append(records).then((result) => {
+        for (let i = 0; i < batch.count; i++) check(firstSeq + i, result.seqs[i] ?? -1)
       })
-      .catch((error: unknown) => {
-        failure = error
-        inFlight = false
-        logger.error('sequencer stopped: journal append failed', { error: String(error) })
-        const list = waiters
-        waiters = []
-        for (const w of list) w.reject(error)
-      })
+    }
+    appended.then(() => apply(batch, firstSeq)).catch(fail)
   }
 
   const check = () => {
@@ -148,18 +164,15 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
     if (failure !== undefined) throw new JournalClosedError({ reason: 'failed', cause: failure })
   }
 
-  const enqueue = (command: BookCommand | undefined, time: number): number => {
-    pending.push(command)
-    times.push(time)
-    ends.push(bytes.length)
-    if (!inFlight && pending.length === 1) queueMicrotask(pump)
-    return nextSeq++
-  }
-
   const stamp = () => {
     const now = clock.now()
     if (now > lastTime) lastTime = now
     return lastTime
+  }
+
+  const queued = () => {
+    if (!inFlight && filling.count === 1) queueMicrotask(pump)
+    return nextSeq++
   }
 
   const waitFor = (seq: number) =>
@@ -172,21 +185,14 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
   return {
     submit(command) {
       check()
-      const start = bytes.length
-      try {
-        writeCommand(bytes, command)
-      } catch (error) {
-        bytes.length = start
-        throw error
-      }
-      return enqueue(command, stamp())
+      filling.addCommand(command, stamp())
+      return queued()
     },
     snapshot() {
-      const time = stamp()
-      const payload = encodeEngineSnapshot({ appliedSeq, state: engine.exportState() })
       check()
-      snapshots.push(payload)
-      const seq = enqueue(undefined, time)
+      const payload = encodeEngineSnapshot({ appliedSeq, state: engine.exportState() })
+      filling.addSnapshot(payload, stamp())
+      const seq = queued()
       return waitFor(seq).then(() => seq)
     },
     flush() {
@@ -203,6 +209,60 @@ export function createSequencer(parameters: CreateSequencerParameters): Sequence
       await waitFor(nextSeq - 1)
       closed = true
     },
+  }
+}
+
+/** A batch of queued commands in reusable buffers. */
+class Batch {
+  count = 0
+  commands: (BookCommand | undefined)[] = []
+  times = new Float64Array(1024)
+  /** End offset of each record's encoding in `bytes` (snapshots take no bytes there). */
+  ends = new Float64Array(1024)
+  readonly bytes = new ByteWriter(1 << 16)
+  snapshots: Uint8Array[] = []
+
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2)
+    times.set(this.times)
+    this.times = times
+    const ends = new Float64Array(this.ends.length * 2)
+    ends.set(this.ends)
+    this.ends = ends
+  }
+
+  /**
+   * @throws {OrderbookInputError} when the command cannot be encoded (nothing is added).
+   */
+  addCommand(command: BookCommand, time: number): void {
+    const start = this.bytes.length
+    try {
+      writeCommand(this.bytes, command)
+    } catch (error) {
+      this.bytes.length = start
+      throw error
+    }
+    if (this.count === this.times.length) this.grow()
+    this.commands.push(command)
+    this.times[this.count] = time
+    this.ends[this.count] = this.bytes.length
+    this.count++
+  }
+
+  addSnapshot(payload: Uint8Array, time: number): void {
+    if (this.count === this.times.length) this.grow()
+    this.commands.push(undefined)
+    this.snapshots.push(payload)
+    this.times[this.count] = time
+    this.ends[this.count] = this.bytes.length
+    this.count++
+  }
+
+  clear(): void {
+    this.count = 0
+    this.commands.length = 0
+    this.snapshots.length = 0
+    this.bytes.reset()
   }
 }
 
