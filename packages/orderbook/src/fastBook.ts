@@ -199,7 +199,8 @@ class FastBook implements OrderBook {
     this.oAllPrev = new Int32Array(capacity)
     this.oClient = new Array<string | undefined>(capacity).fill(undefined)
     this.linkFree(0, capacity)
-    this.ids = new IdIndex(capacity)
+    // Sized by live orders (it grows), so that it stays small and in cache.
+    this.ids = new IdIndex(Math.min(capacity, 4096))
     this.ladder = new PriceLadder(options.priceWindow ?? 65_536)
   }
 

@@ -7,7 +7,7 @@ import type { BookEvent } from '../src/index.js'
 import { recordingBook, testInstrument } from './support/fixtures.js'
 import { randomStream, type StreamMix } from './support/streams.js'
 
-const RUNS = 10
+const RUNS = 20
 const OPS_PER_RUN = 10_000
 const MIXES: StreamMix[] = [
   'limit',
