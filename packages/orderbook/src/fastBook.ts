@@ -11,6 +11,7 @@ import type {
   OrderState,
 } from './bookTypes.js'
 import { type BookEventSink, noopEventSink } from './events.js'
+import { ExpiryHeap } from './expiryHeap.js'
 import { IdIndex } from './idIndex.js'
 import { PriceLadder } from './priceLadder.js'
 import type {
@@ -148,10 +149,7 @@ class FastBook implements OrderBook {
   private buyStops: number[] = []
   /** Sell stops by stop price descending, then arrival. */
   private sellStops: number[] = []
-  private heapExpire = new Float64Array(64)
-  private heapArrival = new Float64Array(64)
-  private heapSlot = new Int32Array(64)
-  private heapSize = 0
+  private readonly heap = new ExpiryHeap()
   private gtdLive = 0
 
   // ---- state ---------------------------------------------------------------------------
@@ -634,7 +632,7 @@ class FastBook implements OrderBook {
       this.registerInOrder(slot)
       if (o.timeInForce === 'GTD') {
         this.gtdLive++
-        this.heapPush(o.expireAt, o.arrival, slot)
+        this.heap.push(o.expireAt, o.arrival, slot)
       }
     }
     for (const o of state.bids) put(o, true)
@@ -648,86 +646,23 @@ class FastBook implements OrderBook {
     this.recenterIfNeeded()
   }
 
-  // ---- expiry heap ---------------------------------------------------------------------
-
-  private heapLess(a: number, b: number): boolean {
-    const ea = this.heapExpire[a]!
-    const eb = this.heapExpire[b]!
-    return ea < eb || (ea === eb && this.heapArrival[a]! < this.heapArrival[b]!)
-  }
-
-  private heapSwap(a: number, b: number): void {
-    const e = this.heapExpire[a]!
-    this.heapExpire[a] = this.heapExpire[b]!
-    this.heapExpire[b] = e
-    const r = this.heapArrival[a]!
-    this.heapArrival[a] = this.heapArrival[b]!
-    this.heapArrival[b] = r
-    const s = this.heapSlot[a]!
-    this.heapSlot[a] = this.heapSlot[b]!
-    this.heapSlot[b] = s
-  }
-
-  private heapPush(expire: number, arrival: number, slot: number): void {
-    if (this.heapSize === this.heapExpire.length) {
-      const size = this.heapSize * 2
-      const e = new Float64Array(size)
-      e.set(this.heapExpire)
-      const r = new Float64Array(size)
-      r.set(this.heapArrival)
-      const s = new Int32Array(size)
-      s.set(this.heapSlot)
-      this.heapExpire = e
-      this.heapArrival = r
-      this.heapSlot = s
-    }
-    let i = this.heapSize++
-    this.heapExpire[i] = expire
-    this.heapArrival[i] = arrival
-    this.heapSlot[i] = slot
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (!this.heapLess(i, parent)) break
-      this.heapSwap(i, parent)
-      i = parent
-    }
-  }
-
-  private heapPop(): void {
-    const last = --this.heapSize
-    if (last > 0) this.heapSwap(0, last)
-    let i = 0
-    for (;;) {
-      const l = 2 * i + 1
-      if (l >= last) break
-      const r = l + 1
-      const c = r < last && this.heapLess(r, l) ? r : l
-      if (!this.heapLess(c, i)) break
-      this.heapSwap(c, i)
-      i = c
-    }
-  }
+  // ---- expiry --------------------------------------------------------------------------
 
   /** Drops heap entries of orders that are gone when they far outnumber live GTD orders. */
   private heapCompact(): void {
-    if (this.heapSize < 4096 || this.heapSize < 4 * this.gtdLive) return
-    const entries: [number, number, number][] = []
-    for (let i = 0; i < this.heapSize; i++) {
-      const slot = this.heapSlot[i]!
-      if (this.oFlags[slot]! & F_LIVE && this.oArrival[slot] === this.heapArrival[i]) {
-        entries.push([this.heapExpire[i]!, this.heapArrival[i]!, slot])
-      }
-    }
-    this.heapSize = 0
-    for (const [e, r, s] of entries) this.heapPush(e, r, s)
+    if (this.heap.size < 4096 || this.heap.size < 4 * this.gtdLive) return
+    this.heap.compact(
+      (slot, arrival) => (this.oFlags[slot]! & F_LIVE) !== 0 && this.oArrival[slot] === arrival,
+    )
   }
 
   private expire(): void {
     const now = this.time
-    while (this.heapSize > 0 && this.heapExpire[0]! <= now) {
-      const slot = this.heapSlot[0]!
-      const arrival = this.heapArrival[0]!
-      this.heapPop()
+    const heap = this.heap
+    while (heap.size > 0 && heap.topExpire() <= now) {
+      const slot = heap.topSlot()
+      const arrival = heap.topArrival()
+      heap.pop()
       if (!(this.oFlags[slot]! & F_LIVE) || this.oArrival[slot] !== arrival) continue
       this.sink.expired(this.oId[slot]!, this.oAccount[slot]!, this.openQuantity(slot))
       if (this.oFlags[slot]! & F_RESTING) this.removeResting(slot)
@@ -740,7 +675,7 @@ class FastBook implements OrderBook {
   execute(command: BookCommand, time: number): CommandStatus {
     if (!Number.isSafeInteger(time) || time < 0) return this.reject(command, 'invalid_command')
     if (time > this.time) this.time = time
-    if (this.heapSize > 0) {
+    if (this.heap.size > 0) {
       this.expire()
       this.heapCompact()
     }
@@ -912,7 +847,7 @@ class FastBook implements OrderBook {
     )
     if (tif === GTD) {
       this.gtdLive++
-      this.heapPush(this.oExpire[slot]!, arrival, slot)
+      this.heap.push(this.oExpire[slot]!, arrival, slot)
     }
     if (type === STOP_LIMIT || type === STOP_MARKET) {
       this.insertStop(slot)

@@ -97,3 +97,39 @@ describe(`reference and fast books agree (${RUNS} seeds × ${OPS_PER_RUN} comman
     })
   }
 })
+
+describe('reference and fast books agree on mass GTD expiry after many cancels', () => {
+  it('10,000 GTD orders, most cancelled early (the fast book compacts its expiry heap), then expiry', () => {
+    const instrument = testInstrument()
+    const ref = recordingBook('reference', instrument)
+    const fast = recordingBook('fast', instrument)
+    const run = (command: Parameters<typeof ref.book.execute>[0], time: number) => {
+      const a = ref.book.execute(command, time)
+      const b = fast.book.execute(command, time)
+      expect(b).toBe(a)
+      const ea = ref.take()
+      expect(fast.take()).toEqual(ea)
+      return ea
+    }
+    for (let i = 1; i <= 10_000; i++) {
+      run(
+        {
+          type: 'place',
+          orderId: i,
+          account: i % 7,
+          side: i % 2 ? 'buy' : 'sell',
+          orderType: 'limit',
+          price: i % 2 ? 100 - (i % 50) : 200 + (i % 50),
+          quantity: 1 + (i % 5),
+          timeInForce: 'GTD',
+          expireAt: 5_000 + (i % 97),
+        },
+        1_000,
+      )
+      if (i % 10 !== 0) run({ type: 'cancel', orderId: i, account: i % 7 }, 1_000)
+    }
+    const expired = run({ type: 'tick' }, 10_000).filter((e) => e.type === 'expired')
+    expect(expired).toHaveLength(1_000)
+    expect(fast.book.stateHash()).toBe(ref.book.stateHash())
+  })
+})
