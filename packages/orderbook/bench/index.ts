@@ -251,12 +251,9 @@ async function journalInTheLoop(workload: Workload) {
       instruments: [instrument],
       sinkFor: () => countingSink().sink,
     })
-    for (const op of workload.prefill)
-      engine.execute({ ...op.command, symbol: instrument.symbol } as BookCommand, 0)
+    for (const op of workload.prefill) engine.execute(op.command, 0)
     const journal = await openFileJournal({ path: join(dir, 'journal.bin') })
-    const commands = workload.ops.map(
-      (op) => ({ ...op.command, symbol: instrument.symbol }) as BookCommand,
-    )
+    const commands = workload.ops.map((op) => op.command)
     const submittedAt = new Float64Array(commands.length + 1)
     const lat = new Float64Array(commands.length)
     let applied = 0

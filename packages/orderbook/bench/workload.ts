@@ -13,6 +13,8 @@ import {
 
 export const MID = 100_000
 export const HALF_LEVELS = 75
+/** Every command names the instrument, as a gateway's would (the engine routes by it). */
+export const SYMBOL = 'BTC-USDC'
 
 export function benchInstrument(): Instrument {
   return defineInstrument({
@@ -79,7 +81,7 @@ function place(
 ): PlaceOrderCommand {
   return {
     type: 'place',
-    symbol: undefined,
+    symbol: SYMBOL,
     orderId,
     account: orderId % 1_000,
     clientOrderId: undefined,
@@ -195,7 +197,7 @@ export function generateWorkload(options: {
       const o = info.get(orderId)!
       op = {
         kind: 'cancel',
-        command: { type: 'cancel', symbol: undefined, orderId, account: orderId % 1_000 },
+        command: { type: 'cancel', symbol: SYMBOL, orderId, account: orderId % 1_000 },
         side: o.side,
         orderId,
         price: o.price,
@@ -227,7 +229,7 @@ export function generateWorkload(options: {
         kind: 'amend',
         command: {
           type: 'amend',
-          symbol: undefined,
+          symbol: SYMBOL,
           orderId,
           account: orderId % 1_000,
           price,
