@@ -315,28 +315,6 @@ class FastBook implements OrderBook {
     this.allTail = slot
   }
 
-  /** Inserts a registered-or-not order into the arrival list at its arrival position. */
-  private registerInOrder(slot: number): void {
-    this.register(slot)
-    // Move back while the previous order arrived later (only after loading states).
-    const arrival = this.oArrival[slot]!
-    let prev = this.oAllPrev[slot]!
-    while (prev !== -1 && this.oArrival[prev]! > arrival) {
-      // swap slot before prev
-      const before = this.oAllPrev[prev]!
-      const after = this.oAllNext[slot]!
-      if (before === -1) this.allHead = slot
-      else this.oAllNext[before] = slot
-      this.oAllPrev[slot] = before
-      this.oAllNext[slot] = prev
-      this.oAllPrev[prev] = slot
-      this.oAllNext[prev] = after
-      if (after === -1) this.allTail = prev
-      else this.oAllPrev[after] = prev
-      prev = before
-    }
-  }
-
   // ---- levels --------------------------------------------------------------------------
 
   private emitLevel(level: number): void {
@@ -629,15 +607,19 @@ class FastBook implements OrderBook {
         (resting ? F_RESTING : 0)
       if (resting) this.appendToLevel(slot)
       else this.insertStop(slot)
-      this.registerInOrder(slot)
+      slots.push(slot)
       if (o.timeInForce === 'GTD') {
         this.gtdLive++
         this.heap.push(o.expireAt, o.arrival, slot)
       }
     }
+    const slots: number[] = []
     for (const o of state.bids) put(o, true)
     for (const o of state.asks) put(o, true)
     for (const o of state.stops) put(o, false)
+    // The arrival list (mass cancels, state export) goes by arrival, whatever the queue order.
+    slots.sort((a, b) => this.oArrival[a]! - this.oArrival[b]!)
+    for (const slot of slots) this.register(slot)
     const bbo = this.bbo()
     this.lastBidPrice = bbo.bidPrice
     this.lastBidQty = bbo.bidQuantity
