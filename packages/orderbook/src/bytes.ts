@@ -47,10 +47,16 @@ export class ByteWriter {
   }
 
   bytes(value: Uint8Array): void {
-    this.u32(value.length)
-    this.ensure(value.length)
-    this.buffer.set(value, this.length)
-    this.length += value.length
+    const n = value.length
+    this.u32(n)
+    this.ensure(n)
+    if (n <= 16) {
+      // A loop beats TypedArray#set for the short strings commands carry.
+      const b = this.buffer
+      const at = this.length
+      for (let i = 0; i < n; i++) b[at + i] = value[i]!
+    } else this.buffer.set(value, this.length)
+    this.length += n
   }
 
   /** A string or undefined (length 0xffffffff). */

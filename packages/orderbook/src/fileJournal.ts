@@ -96,6 +96,7 @@ type FrameIndex = { firstSeq: number; count: number; offset: number }
 /** A growable byte buffer. */
 class Bytes {
   buffer = Buffer.allocUnsafe(1 << 16)
+  view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.length)
   length = 0
 
   ensure(extra: number): void {
@@ -105,6 +106,7 @@ class Bytes {
     const next = Buffer.allocUnsafe(size)
     this.buffer.copy(next, 0, 0, this.length)
     this.buffer = next
+    this.view = new DataView(next.buffer, next.byteOffset, next.length)
   }
 }
 
@@ -127,12 +129,12 @@ class FrameBuilder {
   private head(kind: number, timestamp: number, idLength: number, payloadLength: number): void {
     const h = this.heads
     h.ensure(RECORD_HEAD)
-    const b = h.buffer
+    const v = h.view
     const at = h.length
-    b[at] = kind
-    b.writeDoubleLE(timestamp, at + 1)
-    b.writeUInt16LE(idLength, at + 9)
-    b.writeUInt32LE(payloadLength, at + 11)
+    v.setUint8(at, kind)
+    v.setFloat64(at + 1, timestamp, true)
+    v.setUint16(at + 9, idLength, true)
+    v.setUint32(at + 11, payloadLength, true)
     h.length = at + RECORD_HEAD
     this.count++
   }
