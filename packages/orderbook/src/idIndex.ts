@@ -1,19 +1,18 @@
 /**
- * Order id → pool slot, an open-addressing hash table in typed arrays (linear probing,
- * backward-shift deletion, no tombstones). Keys are positive safe integers. No allocation except
- * when it grows.
+ * Order id → pool slot, an open-addressing hash table in one typed array (linear probing,
+ * backward-shift deletion, no tombstones). Each entry is a (key, value) pair of doubles side by
+ * side, so a lookup touches one cache line. Keys are positive safe integers (0 marks a free
+ * entry). No allocation except when it grows.
  */
 export class IdIndex {
-  private keys: Float64Array
-  private values: Int32Array
+  private table: Float64Array
   private mask: number
   size = 0
 
   constructor(initialCapacity = 1024) {
     let capacity = 16
     while (capacity < initialCapacity * 2) capacity *= 2
-    this.keys = new Float64Array(capacity)
-    this.values = new Int32Array(capacity)
+    this.table = new Float64Array(capacity * 2)
     this.mask = capacity - 1
   }
 
@@ -27,12 +26,12 @@ export class IdIndex {
 
   /** The slot of `key`, or -1. */
   get(key: number): number {
-    const keys = this.keys
+    const table = this.table
     const mask = this.mask
     let i = IdIndex.hash(key) & mask
     for (;;) {
-      const k = keys[i]!
-      if (k === key) return this.values[i]!
+      const k = table[2 * i]!
+      if (k === key) return table[2 * i + 1]!
       if (k === 0) return -1
       i = (i + 1) & mask
     }
@@ -42,31 +41,32 @@ export class IdIndex {
     return this.get(key) !== -1
   }
 
-  /** Adds `key` (which must not be present). */
+  /** Adds `key` or replaces its value. */
   set(key: number, value: number): void {
-    if ((this.size + 1) * 2 > this.keys.length) this.grow()
-    const keys = this.keys
+    if ((this.size + 1) * 2 > this.mask + 1) this.grow()
+    const table = this.table
     const mask = this.mask
     let i = IdIndex.hash(key) & mask
-    while (keys[i] !== 0) {
-      if (keys[i] === key) {
-        this.values[i] = value
+    for (;;) {
+      const k = table[2 * i]!
+      if (k === key) {
+        table[2 * i + 1] = value
         return
       }
+      if (k === 0) break
       i = (i + 1) & mask
     }
-    keys[i] = key
-    this.values[i] = value
+    table[2 * i] = key
+    table[2 * i + 1] = value
     this.size++
   }
 
   delete(key: number): void {
-    const keys = this.keys
-    const values = this.values
+    const table = this.table
     const mask = this.mask
     let i = IdIndex.hash(key) & mask
     for (;;) {
-      const k = keys[i]!
+      const k = table[2 * i]!
       if (k === 0) return
       if (k === key) break
       i = (i + 1) & mask
@@ -76,30 +76,29 @@ export class IdIndex {
     let j = i
     for (;;) {
       j = (j + 1) & mask
-      const k = keys[j]!
+      const k = table[2 * j]!
       if (k === 0) break
       const home = IdIndex.hash(k) & mask
       // Move k if its home is not cyclically in (hole, j].
       if (hole <= j ? home <= hole || home > j : home <= hole && home > j) {
-        keys[hole] = k
-        values[hole] = values[j]!
+        table[2 * hole] = k
+        table[2 * hole + 1] = table[2 * j + 1]!
         hole = j
       }
     }
-    keys[hole] = 0
+    table[2 * hole] = 0
     this.size--
   }
 
   private grow(): void {
-    const oldKeys = this.keys
-    const oldValues = this.values
-    this.keys = new Float64Array(oldKeys.length * 2)
-    this.values = new Int32Array(oldKeys.length * 2)
-    this.mask = this.keys.length - 1
+    const old = this.table
+    const capacity = (this.mask + 1) * 2
+    this.table = new Float64Array(capacity * 2)
+    this.mask = capacity - 1
     this.size = 0
-    for (let i = 0; i < oldKeys.length; i++) {
-      const k = oldKeys[i]!
-      if (k !== 0) this.set(k, oldValues[i]!)
+    for (let i = 0; i < old.length; i += 2) {
+      const k = old[i]!
+      if (k !== 0) this.set(k, old[i + 1]!)
     }
   }
 }
