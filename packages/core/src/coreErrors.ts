@@ -35,13 +35,18 @@ export type CoreErrorOptions = {
   cause?: unknown
   details?: string
   metaMessages?: readonly string[]
+  /**
+   * `<package>@<version>` of the package raising the error; defaults to `@strongroom/core`.
+   * Other packages set it when they extend {@link InputError} with codes of their own.
+   */
+  version?: string
 }
 
 /** Base class of the errors raised by `@strongroom/core`. */
-export class CoreError<code extends CoreErrorCode = CoreErrorCode> extends StrongroomError<code> {
+export class CoreError<code extends string = CoreErrorCode> extends StrongroomError<code> {
   override name = 'CoreError'
   constructor(shortMessage: string, options: CoreErrorOptions & { code: code }) {
-    super(shortMessage, { ...options, version: `@strongroom/core@${version}` })
+    super(shortMessage, { ...options, version: options.version ?? `@strongroom/core@${version}` })
   }
 }
 
@@ -50,7 +55,7 @@ export class CoreError<code extends CoreErrorCode = CoreErrorCode> extends Stron
  * Names the field (`path`) and the rule (`rule`); nothing was changed.
  */
 export class InputError<
-  code extends CoreErrorCode = CoreErrorCode,
+  code extends string = CoreErrorCode,
   rule extends string = string,
 > extends CoreError<code> {
   override name = 'InputError'
