@@ -1,0 +1,78 @@
+// @strongroom/custody — the only barrel. Every export is named here; index.test.ts snapshots the list.
+
+export type { RandomBytes } from './frost/bytes.js'
+// --- FROST threshold signing (RFC 9591; Ed25519, secp256k1, BIP-340/Taproot) -------------------
+export {
+  type FrostCiphersuite,
+  type FrostCiphersuiteId,
+  frostEd25519,
+  frostSecp256k1,
+  frostSecp256k1Taproot,
+  type GroupElement,
+  getFrostCiphersuite,
+} from './frost/ciphersuites.js'
+export { type FrostDealerResult, frostTrustedDealerKeygen } from './frost/dealer.js'
+export {
+  type DkgRound1Package,
+  type DkgRound1Secret,
+  type DkgRound2Package,
+  frostDkgFinish,
+  frostDkgRound1,
+  frostDkgRound2,
+  verifyDkgRound1Package,
+} from './frost/dkg.js'
+export {
+  FrostError,
+  FrostErrorCode,
+  FrostGroupMismatchError,
+  FrostInputError,
+  type FrostInputRule,
+  FrostInvalidProofError,
+  FrostInvalidSecretShareError,
+  FrostInvalidSignatureError,
+  FrostInvalidSignatureShareError,
+  FrostNonceReusedError,
+  FrostParametersError,
+} from './frost/frostErrors.js'
+export {
+  assertShareMatchesPackage,
+  computeGroupId,
+  type FrostKeyShare,
+  type FrostPublicKeyPackage,
+  parseKeyShare,
+  parsePublicKeyPackage,
+  type SerializedFrostKeyShare,
+  type SerializedFrostPublicKeyPackage,
+  serializeKeyShare,
+  serializePublicKeyPackage,
+} from './frost/keys.js'
+export {
+  frostRefreshFinish,
+  frostRefreshRound1,
+  frostRefreshRound2,
+  type RefreshRound1Package,
+  type RefreshRound1Secret,
+  type RefreshRound2Package,
+} from './frost/refresh.js'
+export {
+  frostRepairStep1,
+  frostRepairStep2,
+  frostRepairStep3,
+  type RepairDelta,
+  type RepairSigma,
+} from './frost/repair.js'
+export {
+  findInvalidSignatureShares,
+  frostAggregate,
+  frostCommit,
+  frostSign,
+  frostVerify,
+  frostVerifyingKey,
+  type SignatureShare,
+  type SigningCommitments,
+  type SigningNonces,
+  type SigningPackage,
+} from './frost/signing.js'
+export { type TaprootTweak, taprootOutputKey } from './frost/taproot.js'
+
+export { version } from './version.js'
