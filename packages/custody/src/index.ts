@@ -1,5 +1,33 @@
 // @strongroom/custody — the only barrel. Every export is named here; index.test.ts snapshots the list.
 
+// --- Cold storage: AEAD + Shamir shares, ceremonies in the audit log -------------------------
+export {
+  type ColdCeremony,
+  type ColdCeremonyPurpose,
+  type OpenColdCeremonyParameters,
+  openColdCeremony,
+} from './coldStorage/ceremony.js'
+export {
+  type ColdShare,
+  type ColdVault,
+  coldShareChecksum,
+  formatColdShare,
+  parseColdShare,
+  recoverColdSecret,
+  sealColdSecret,
+} from './coldStorage/coldSecret.js'
+export {
+  ColdCeremonyRefusedError,
+  ColdCommitmentMismatchError,
+  ColdShareCorruptedError,
+  ColdShareDuplicateError,
+  ColdShareForeignError,
+  ColdShareMalformedError,
+  type ColdShareRule,
+  ColdStorageError,
+  ColdStorageErrorCode,
+  ColdTooFewSharesError,
+} from './coldStorage/coldStorageErrors.js'
 export type { RandomBytes } from './frost/bytes.js'
 // --- FROST threshold signing (RFC 9591; Ed25519, secp256k1, BIP-340/Taproot) -------------------
 export {
