@@ -103,4 +103,40 @@ export {
 } from './frost/signing.js'
 export { type TaprootTweak, taprootOutputKey } from './frost/taproot.js'
 
+// --- Tiers and rebalancing -----------------------------------------------------------------
+export {
+  type ForecastWithdrawalDemandParameters,
+  forecastWithdrawalDemand,
+  type WithdrawalForecast,
+} from './tiers/forecast.js'
+export {
+  planRebalance,
+  type RebalanceMode,
+  type RebalancePlan,
+  type RebalanceProposal,
+} from './tiers/planner.js'
+export {
+  type BandStats,
+  type RebalancingSimulationReport,
+  type SimulateRebalancingParameters,
+  simulateRebalancing,
+} from './tiers/simulation.js'
+export {
+  type GenerateSyntheticFlowsParameters,
+  generateSyntheticFlows,
+  type SyntheticDay,
+} from './tiers/syntheticFlows.js'
+export { TierErrorCode, TierPolicyError, type TierPolicyRule } from './tiers/tierErrors.js'
+export {
+  assertTierBalances,
+  assertTierPolicy,
+  defaultTierPolicy,
+  shareBps,
+  type Tier,
+  type TierBalances,
+  type TierBand,
+  type TierPolicy,
+  totalOf,
+} from './tiers/tiers.js'
+
 export { version } from './version.js'
