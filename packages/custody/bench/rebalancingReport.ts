@@ -39,7 +39,7 @@ const btc = (v: bigint) =>
   formatAmount(BTC, toAmount(BTC, v < 0n ? -v : v)).replace(/(\.\d{2})\d*$/, '$1')
 const pct = (bps: number) => `${(bps / 100).toFixed(2)} %`
 const dailyTotals = days.map((d) => d.withdrawals.reduce((a, v) => a + v, 0n))
-const maxDay = dailyTotals.reduce((a, v) => (v > a ? v : a), 0n)
+const maxDay = [...dailyTotals].sort((a, b) => (a < b ? 1 : -1))[0] ?? 0n
 const stressDays = days.filter((d) => d.stress).map((d) => d.day)
 const runDays = stressDays.filter((d) => stressDays.includes(d + 1) || stressDays.includes(d - 1))
 const spikeDays = stressDays.filter((d) => !runDays.includes(d))

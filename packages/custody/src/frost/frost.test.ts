@@ -205,12 +205,15 @@ describe.each(suites)('FROST $id', (suite) => {
     const parsed = parseKeyShare(json)
     expect(parsed.signingShare).toBe(shares[1]!.signingShare)
     expect(parsed.publicKeyPackage.groupId).toBe(pkg.groupId)
+    const hex = json.signingShare as string
+    // Flip the lowest bit (first byte little-endian, last byte big-endian): a different valid scalar.
+    const at = suite.id === 'ed25519' ? 0 : 31
+    const flipped = (Number.parseInt(hex.slice(at * 2, at * 2 + 2), 16) ^ 1)
+      .toString(16)
+      .padStart(2, '0')
     const wrongSecret = {
       ...json,
-      signingShare:
-        json.publicKeyPackage.ciphersuite === 'ed25519'
-          ? `02${json.signingShare.slice(2)}`
-          : `${json.signingShare.slice(0, 62)}00`,
+      signingShare: hex.slice(0, at * 2) + flipped + hex.slice(at * 2 + 2),
     }
     expect(() => parseKeyShare(wrongSecret)).toThrow(FrostGroupMismatchError)
     const badHex = { ...json, signingShare: 'zz' }

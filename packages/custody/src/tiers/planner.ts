@@ -6,6 +6,7 @@ import type { WithdrawalForecast } from './forecast.js'
 import {
   assertTierBalances,
   assertTierPolicy,
+  minBigint,
   type Tier,
   type TierBalances,
   type TierPolicy,
@@ -59,7 +60,7 @@ export function planRebalance(parameters: {
   // source as already spent, so the planner neither proposes them twice nor spends them twice.
   const incoming = { hot: 0n, warm: 0n, cold: 0n }
   for (const move of parameters.inFlight ?? []) {
-    b[move.from] -= move.amount > b[move.from] ? b[move.from] : move.amount
+    b[move.from] -= minBigint(move.amount, b[move.from])
     incoming[move.to] += move.amount
   }
   const total = totalOf(parameters.balances)
@@ -101,7 +102,7 @@ export function planRebalance(parameters: {
   // The band is a hard limit on exposure: top up to the (clamped) target, never past the maximum.
   if (hotSoon < hotMin || hotSoon < clamp(hotNeed, 0n, hotMax)) {
     const shortfall = hotTarget - hotSoon
-    const fromWarm = shortfall < b.warm ? shortfall : b.warm
+    const fromWarm = minBigint(shortfall, b.warm)
     move('warm', 'hot', fromWarm, 'hot_below_target')
     if (shortfall > fromWarm) move('cold', 'hot', shortfall - fromWarm, 'hot_below_target')
   }

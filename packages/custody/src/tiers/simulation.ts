@@ -4,7 +4,7 @@
 import { forecastWithdrawalDemand } from './forecast.js'
 import { planRebalance, type RebalanceProposal } from './planner.js'
 import type { SyntheticDay } from './syntheticFlows.js'
-import { shareBps, type TierBalances, type TierPolicy, totalOf } from './tiers.js'
+import { minBigint, shareBps, type TierBalances, type TierPolicy, totalOf } from './tiers.js'
 
 /** Options of {@link simulateRebalancing}. */
 export type SimulateRebalancingParameters = {
@@ -107,7 +107,7 @@ export function simulateRebalancing(
       for (let i = pending.length - 1; i >= 0; i--) {
         const p = pending[i]!
         if (p.due <= tick) {
-          const amount = p.move.amount > b.cold ? b.cold : p.move.amount
+          const amount = minBigint(p.move.amount, b.cold)
           b.cold -= amount
           b[p.move.to] += amount
           pending.splice(i, 1)

@@ -100,3 +100,9 @@ export function shareBps(balances: TierBalances, tier: Tier): number {
   const total = totalOf(balances)
   return total === 0n ? 0 : Number((balances[tier] * 10_000n) / total)
 }
+
+/** The smaller of two bigints (`Math.min` does not take bigints). */
+export function minBigint(a: bigint, b: bigint): bigint {
+  if (a < b) return a
+  return b
+}
