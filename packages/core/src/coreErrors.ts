@@ -36,13 +36,16 @@ export type CoreErrorOptions = {
   details?: string
   metaMessages?: readonly string[]
   /**
-   * `<package>@<version>` of the package raising the error; defaults to `@strongroom/core`.
-   * Other packages set it when they extend {@link InputError} with codes of their own.
+   * `<package>@<version>` of the package raising the error, for packages that reuse
+   * {@link InputError} with their own registered codes. Default `@strongroom/core@<version>`.
    */
-  version?: string
+  version?: string | undefined
 }
 
-/** Base class of the errors raised by `@strongroom/core`. */
+/**
+ * Base class of the errors raised by `@strongroom/core`. Other packages may subclass
+ * {@link InputError} with their own registered codes (hence `code extends string`).
+ */
 export class CoreError<code extends string = CoreErrorCode> extends StrongroomError<code> {
   override name = 'CoreError'
   constructor(shortMessage: string, options: CoreErrorOptions & { code: code }) {

@@ -106,3 +106,20 @@ describe('error documentation', () => {
     expect(error.shortMessage).toBe('widget.size: is too big')
   })
 })
+
+describe('InputError reused by another package', () => {
+  it('keeps the other package’s code and version', () => {
+    registerErrorCodes('@strongroom/example', { EXAMPLE_BAD_FIELD: 'A field was bad.' })
+    const error = new InputError('is bad.', {
+      code: 'EXAMPLE_BAD_FIELD',
+      path: ['order', 'side'],
+      rule: 'enum',
+      version: '@strongroom/example@1.2.3',
+    })
+    expect(error).toBeInstanceOf(InputError)
+    expect(error.code).toBe('EXAMPLE_BAD_FIELD')
+    expect(error.version).toBe('@strongroom/example@1.2.3')
+    expect(error.docsPath).toBe('/errors#example_bad_field')
+    expect(error.issue).toEqual({ code: 'enum', path: ['order', 'side'], message: 'is bad.' })
+  })
+})

@@ -1,5 +1,52 @@
 // @strongroom/custody — the only barrel. Every export is named here; index.test.ts snapshots the list.
 
+export {
+  APPROVAL_DOMAIN,
+  type ApprovalStatement,
+  approvalMessage,
+  type CreateApprovalParameters,
+  createApproval,
+  isApprovalSignatureValid,
+} from './authorization/approval.js'
+export {
+  type ApprovalProblem,
+  type ApprovalProblemReason,
+  type ApprovalQuorumCheck,
+  type Approver,
+  type ApproverGroup,
+  type CheckApprovalQuorumParameters,
+  checkApprovalQuorum,
+  type QuorumRequirement,
+} from './authorization/approvalQuorum.js'
+export {
+  AUTHORIZATION_DOMAIN,
+  type AuthorizationSigningKey,
+  authorizationDigest,
+  type CreateSoftwareAuthorizationKeyParameters,
+  type CustodyAuthorization,
+  createSoftwareAuthorizationKey,
+  custodyAuthorizationSchema,
+  signAuthorization,
+  type UnsignedAuthorization,
+} from './authorization/authorization.js'
+export { type AuthorizationNonceStore, createMemoryNonceStore } from './authorization/nonceStore.js'
+export {
+  REQUEST_DIGEST_DOMAIN,
+  requestDigest,
+  type SigningRequest,
+} from './authorization/signingRequest.js'
+export {
+  type AuthorizationTrust,
+  type AuthorizationVerifier,
+  createAuthorizationVerifier,
+  type PolicyRuleLookup,
+  type TrustedRule,
+  type VerifyAuthorizationErrorType,
+  type VerifyAuthorizationParameters,
+  type VerifyAuthorizationReturnType,
+  verifyAuthorization,
+} from './authorization/verifyAuthorization.js'
+// --- Issue 6: FROST, cold storage, tiers, Bitcoin, signer nodes ------------------------------
 // --- Cold storage: AEAD + Shamir shares, ceremonies in the audit log -------------------------
 export {
   type ColdCeremony,
@@ -28,6 +75,22 @@ export {
   ColdStorageErrorCode,
   ColdTooFewSharesError,
 } from './coldStorage/coldStorageErrors.js'
+export { type Ed25519KeyPair, importEd25519PrivateKey, verifyEd25519 } from './crypto/ed25519.js'
+export {
+  AuthorizationError,
+  CustodyError,
+  CustodyErrorCode,
+  type CustodyErrorOptions,
+  CustodyInputError,
+  type CustodyInputErrorOptions,
+} from './custodyErrors.js'
+export { evmAddressFormat, parseEvmAddress } from './evm/evmAddress.js'
+export {
+  type CreateEvmPayloadBinderParameters,
+  createEvmPayloadBinder,
+  evmAddressOfPublicKey,
+  evmChainId,
+} from './evm/evmPayloadBinder.js'
 export type { RandomBytes } from './frost/bytes.js'
 // --- FROST threshold signing (RFC 9591; Ed25519, secp256k1, BIP-340/Taproot) -------------------
 export {
@@ -102,7 +165,92 @@ export {
   type SigningPackage,
 } from './frost/signing.js'
 export { type TaprootTweak, taprootOutputKey } from './frost/taproot.js'
-
+export {
+  type CreateKillSwitchParameters,
+  createKillSwitch,
+  KILL_SWITCH_LIFT_DOMAIN,
+  type KillSwitch,
+  type KillSwitchEngagement,
+  type KillSwitchLiftRejection,
+  type KillSwitchScope,
+} from './killSwitch/killSwitch.js'
+export {
+  type CreateOrchestratorParameters,
+  createOrchestrator,
+  type Orchestrator,
+  type OrchestratorRejection,
+  type RequestStatus,
+  type SignedPayload,
+  type TrackedRequest,
+} from './orchestrator/createOrchestrator.js'
+export type {
+  BindPayloadParameters,
+  BoundPayload,
+  ChainIdReporter,
+  PayloadBinder,
+  SigningPurpose,
+} from './orchestrator/payloadBinder.js'
+export { createSignerRoute, type SignerRoute } from './orchestrator/signerRoutes.js'
+export {
+  type ParseWithdrawalIntentParameters,
+  parseWithdrawalIntent,
+  type WithdrawalIntent,
+  withdrawalIntentSchema,
+} from './orchestrator/withdrawalIntent.js'
+export { normalizeEcdsaSignature } from './pkcs11/ecdsaSignature.js'
+export {
+  type CreatePkcs11SignerParameters,
+  createPkcs11Signer,
+  type Pkcs11Signer,
+} from './pkcs11/pkcs11Signer.js'
+export {
+  type OpenPkcs11TokenParameters,
+  openPkcs11Token,
+  type Pkcs11KeyInfo,
+  type Pkcs11KeyProtection,
+  type Pkcs11Token,
+} from './pkcs11/pkcs11Token.js'
+export { createSessionPool, type SessionPool } from './pkcs11/sessionPool.js'
+export {
+  addressKey,
+  type CompiledPolicy,
+  type CompiledRule,
+  type CompilePolicyParameters,
+  compilePolicy,
+  policyRuleLookup,
+} from './policy/compilePolicy.js'
+export {
+  DEFAULT_DENY_REASON,
+  evaluatePolicy,
+  type PolicyContext,
+  type PolicyDecision,
+  type ScreeningOutcome,
+} from './policy/evaluatePolicy.js'
+export {
+  type BroadcastRoute,
+  type PolicyAction,
+  type PolicyCondition,
+  type PolicyDocument,
+  type PolicyDocumentInput,
+  type PolicyRule,
+  policyDocumentSchema,
+} from './policy/policySchema.js'
+export {
+  type CreatePolicyStoreParameters,
+  createPolicyStore,
+  POLICY_CHANGE_DOMAIN,
+  type PolicyApprovalRejection,
+  type PolicyProposal,
+  type PolicyStore,
+} from './policy/policyStore.js'
+export {
+  type CreateVelocityTrackerParameters,
+  createVelocityTracker,
+  type VelocityEvent,
+  type VelocityScope,
+  type VelocityTotals,
+  type VelocityTracker,
+} from './policy/velocityTracker.js'
 // --- Tiers and rebalancing -----------------------------------------------------------------
 export {
   type ForecastWithdrawalDemandParameters,
@@ -138,5 +286,11 @@ export {
   type TierPolicy,
   totalOf,
 } from './tiers/tiers.js'
-
 export { version } from './version.js'
+export {
+  type AddressFormat,
+  chainNamespace,
+  type WalletAsset,
+  type WalletDefinition,
+  type WalletTier,
+} from './wallets/wallet.js'
