@@ -46,6 +46,54 @@ export {
   type VerifyAuthorizationReturnType,
   verifyAuthorization,
 } from './authorization/verifyAuthorization.js'
+// --- Bitcoin --------------------------------------------------------------------------------
+export {
+  BitcoinErrorCode,
+  BitcoinInputError,
+  type BitcoinRule,
+  BitcoinSignatureError,
+} from './bitcoin/bitcoinErrors.js'
+export {
+  type CoinSelection,
+  type CoinSelectionRejection,
+  dustThreshold,
+  inputWeight,
+  type OutputKind,
+  outputWeight,
+  type SelectCoinsParameters,
+  selectCoins,
+  type Utxo,
+} from './bitcoin/coinSelection.js'
+export { initBitcoinEcc, nobleBitcoinEcc } from './bitcoin/ecc.js'
+export {
+  BITCOIN_NAMESPACE,
+  type BitcoinSigningTransaction,
+  bitcoinAddressFormat,
+  type CreateBitcoinPayloadBinderParameters,
+  createBitcoinPayloadBinder,
+} from './bitcoin/payloadBinder.js'
+export {
+  addBitcoinSignature,
+  type BitcoinPayment,
+  type BitcoinPsbtSummary,
+  bitcoinOutputScript,
+  bitcoinSighash,
+  buildBitcoinPsbt,
+  finalizeBitcoinPsbt,
+  outputKindOf,
+  parseBitcoinPsbt,
+  unsignedTransaction,
+  validateBitcoinPsbt,
+  verifyBitcoinPsbtSignatures,
+} from './bitcoin/psbt.js'
+export { type SignBitcoinPsbtResult, signBitcoinPsbtWithOrchestrator } from './bitcoin/signPsbt.js'
+export {
+  type BitcoinWallet,
+  type BitcoinWalletConfig,
+  type BitcoinWalletKind,
+  bitcoinNetworks,
+  createBitcoinWallet,
+} from './bitcoin/wallet.js'
 // --- Issue 6: FROST, cold storage, tiers, Bitcoin, signer nodes ------------------------------
 // --- Cold storage: AEAD + Shamir shares, ceremonies in the audit log -------------------------
 export {
@@ -137,6 +185,7 @@ export {
   serializeKeyShare,
   serializePublicKeyPackage,
 } from './frost/keys.js'
+export { type AuthorizationCheck, createLocalFrostSigner } from './frost/localFrostSigner.js'
 export {
   frostRefreshFinish,
   frostRefreshRound1,
