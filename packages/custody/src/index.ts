@@ -300,6 +300,53 @@ export {
   type VelocityTotals,
   type VelocityTracker,
 } from './policy/velocityTracker.js'
+// --- FROST signer nodes and coordinator ----------------------------------------------------------
+export {
+  type CoordinatedGroup,
+  type CoordinatedNode,
+  type CoordinatedSignature,
+  type CreateFrostCoordinatorParameters,
+  createFrostCoordinator,
+  createFrostCoordinatorSigner,
+  type FrostCoordinator,
+} from './signerNode/coordinator.js'
+export {
+  type EnvelopeExpectation,
+  NODE_MESSAGE_DOMAIN,
+  type NodeEnvelope,
+  signEnvelope,
+  verifyEnvelope,
+} from './signerNode/envelope.js'
+export {
+  MAX_ROUNDS_PER_SESSION,
+  type NonceLog,
+  openNonceLog,
+  type StoredNonce,
+} from './signerNode/nonceLog.js'
+export { deriveSealingKey, type SealingKey } from './signerNode/sealedStore.js'
+export {
+  type CreateSignerNodeParameters,
+  createSignerNode,
+  destroySignerNodeState,
+  type SignerNode,
+} from './signerNode/signerNode.js'
+export {
+  SignerNodeError,
+  SignerNodeErrorCode,
+  SignerNodeProtocolError,
+  type SignerNodeProtocolRule,
+} from './signerNode/signerNodeErrors.js'
+export {
+  runSignerNodeProcess,
+  type SignerNodeConfig,
+  signerNodeConfigSchema,
+} from './signerNode/signerNodeProcess.js'
+export {
+  directNodeTransport,
+  httpNodeTransport,
+  type NodeTransport,
+  serveSignerNode,
+} from './signerNode/transport.js'
 // --- Tiers and rebalancing -----------------------------------------------------------------
 export {
   type ForecastWithdrawalDemandParameters,
