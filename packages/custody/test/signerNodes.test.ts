@@ -20,7 +20,7 @@ import {
 import { networks, Transaction } from 'bitcoinjs-lib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bitcoinAddressFormat, createBitcoinPayloadBinder } from '../src/bitcoin/payloadBinder.js'
-import { buildBitcoinPsbt, finalizeBitcoinPsbt } from '../src/bitcoin/psbt.js'
+import { bitcoinSighash, buildBitcoinPsbt, finalizeBitcoinPsbt } from '../src/bitcoin/psbt.js'
 import { signBitcoinPsbtWithOrchestrator } from '../src/bitcoin/signPsbt.js'
 import { createBitcoinWallet } from '../src/bitcoin/wallet.js'
 import { importEd25519PrivateKey } from '../src/crypto/ed25519.js'
@@ -370,11 +370,12 @@ describe('FROST across five signer-node processes', () => {
     })
     expect(signed.ok).toBe(true)
     if (!signed.ok) return
+    const sighash = bitcoinSighash(signed.psbt, 0, wallet)
     const tx = Transaction.fromHex(finalizeBitcoinPsbt(signed.psbt).hex)
     expect(tx.ins[0]!.witness[0]!.length).toBe(64)
-    expect(
-      schnorr.verify(tx.ins[0]!.witness[0]!, new Uint8Array(32), wallet.outputScript.subarray(2)),
-    ).toBe(false)
+    expect(schnorr.verify(tx.ins[0]!.witness[0]!, sighash, wallet.outputScript.subarray(2))).toBe(
+      true,
+    )
   }, 60_000)
 
   it('refresh: every share changes, the group key stays, old-generation requests are refused', async () => {
