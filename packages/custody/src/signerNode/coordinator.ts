@@ -507,23 +507,44 @@ export function createFrostCoordinator(
         let signature: Uint8Array | undefined
         let signers: number[] = []
         const before = culprits.size
+        // Fast path: aggregate set by set (one signature verification each); a set that fails
+        // has its shares checked one by one, naming the culprits.
         for (const [i, set] of candidateSets.entries()) {
+          if (signature !== undefined) break
           const shares = set.map((m) => results.find((r) => r.member === m)!.shares.get(i))
           if (shares.some((x) => x === undefined)) continue
-          const bad = findInvalidSignatureShares({
-            publicKeyPackage: pkg,
-            signingPackage: packages[i]!,
-            signatureShares: shares as SignatureShare[],
-          })
-          for (const id of bad) culprits.add(id)
-          if (bad.length === 0 && signature === undefined) {
+          try {
             signature = frostAggregate({
               publicKeyPackage: pkg,
               signingPackage: packages[i]!,
               signatureShares: shares as SignatureShare[],
             })
             signers = set.map((m) => m.identifier)
+          } catch (error) {
+            if (!(error instanceof FrostInvalidSignatureShareError)) throw error
+            for (const id of error.culprits) culprits.add(id)
           }
+        }
+        // Members that answered but are not in the winning set: check their shares too, so a
+        // misbehaving node is named even when the others could sign without it.
+        for (const member of chosen) {
+          if (signers.includes(member.identifier) || culprits.has(member.identifier)) continue
+          const result = results.find((r) => r.member === member)!
+          const index = candidateSets.findIndex(
+            (set, i) =>
+              set.includes(member) &&
+              set.every((m) => results.find((r) => r.member === m)!.shares.has(i)),
+          )
+          if (index < 0 || result.shares.size === 0) continue
+          const set = candidateSets[index]!
+          const bad = findInvalidSignatureShares({
+            publicKeyPackage: pkg,
+            signingPackage: packages[index]!,
+            signatureShares: set.map(
+              (m) => results.find((r) => r.member === m)!.shares.get(index)!,
+            ),
+          })
+          for (const id of bad) culprits.add(id)
         }
         for (const id of [...culprits].slice(before)) {
           const nodeId = group.members.get(id)!

@@ -1,0 +1,2 @@
+// @strongroom/custody benchmarks. Run: `npm run bench -- @strongroom/custody`.
+await import('./frost.js')
