@@ -49,6 +49,7 @@ export {
 // --- Bitcoin --------------------------------------------------------------------------------
 export {
   BitcoinErrorCode,
+  type BitcoinInputCode,
   BitcoinInputError,
   type BitcoinRule,
   BitcoinSignatureError,

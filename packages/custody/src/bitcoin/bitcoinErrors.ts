@@ -26,7 +26,8 @@ export type BitcoinRule =
   | 'dust'
   | 'invalid_signature'
 
-type BitcoinInputCode = Exclude<(typeof BitcoinErrorCode)[keyof typeof BitcoinErrorCode], never>
+/** One of the codes in {@link BitcoinErrorCode}. */
+export type BitcoinInputCode = (typeof BitcoinErrorCode)[keyof typeof BitcoinErrorCode]
 
 /** A PSBT or Bitcoin input was refused; names the field (e.g. `outputs[1].address`) and rule. */
 export class BitcoinInputError extends InputError<BitcoinInputCode, BitcoinRule> {

@@ -12,6 +12,7 @@ import {
   utf8ToBytes,
 } from '@noble/hashes/utils.js'
 import { combine, split } from 'shamir-secret-sharing'
+import type { RandomBytes } from '../frost/bytes.js'
 import {
   ColdCommitmentMismatchError,
   ColdShareCorruptedError,
@@ -51,8 +52,6 @@ export type ColdVault = {
 const SHARE_PREFIX = 'srcs1'
 const DATA_KEY_BYTES = 32
 const SHARE_DATA_BYTES = DATA_KEY_BYTES + 1
-
-type RandomSource = (length: number) => Uint8Array
 
 function digest(parts: (string | Uint8Array)[]): Uint8Array {
   const chunks = parts.map((p) => (typeof p === 'string' ? utf8ToBytes(p) : p))
@@ -101,7 +100,7 @@ export async function sealColdSecret(parameters: {
   /** Unique id of this share set, [a-z0-9-]{4,64}; printed on every share. */
   setId: string
   label?: string | undefined
-  random?: RandomSource | undefined
+  random?: RandomBytes | undefined
 }): Promise<{ vault: ColdVault; shares: ColdShare[] }> {
   const { secret, threshold, total, setId } = parameters
   const label = parameters.label ?? ''
