@@ -48,6 +48,8 @@ export const CustodyErrorCode = registerErrorCodes('@strongroom/custody', {
   CUSTODY_PRIVATE_ROUTE_FAILED:
     'The private relay refused or failed a transaction and policy does not allow a public fallback.',
   CUSTODY_NONCE_STORE_FAILED: 'The nonce store could not read or write its state.',
+  CUSTODY_SIGNING_REFUSED:
+    'The orchestrator refused to sign (policy, kill switch, approvals) where an API can only throw.',
   CUSTODY_TRANSACTION_NOT_REPLACEABLE:
     'A speed-up or cancel was asked for a transaction that is not pending.',
 })
@@ -106,5 +108,29 @@ export class CustodyInputError<
   override name = 'CustodyInputError'
   constructor(shortMessage: string, options: CustodyInputErrorOptions & { code: code }) {
     super(shortMessage, { ...options, version: `@strongroom/custody@${version}` })
+  }
+}
+
+/**
+ * The orchestrator refused to sign, raised where an interface can only throw (a viem account's
+ * `signTransaction`). `rejection` carries the business reason.
+ */
+export class SigningRefusedError extends CustodyError<'CUSTODY_SIGNING_REFUSED'> {
+  override name = 'SigningRefusedError'
+  readonly rejection: {
+    readonly code: string
+    readonly message: string
+    readonly requestId: string
+  }
+  constructor(rejection: {
+    readonly code: string
+    readonly message: string
+    readonly requestId: string
+  }) {
+    super(`The orchestrator refused to sign: ${rejection.code}.`, {
+      code: 'CUSTODY_SIGNING_REFUSED',
+      details: rejection.message,
+    })
+    this.rejection = rejection
   }
 }

@@ -132,7 +132,21 @@ export {
   type CustodyErrorOptions,
   CustodyInputError,
   type CustodyInputErrorOptions,
+  SigningRefusedError,
 } from './custodyErrors.js'
+export {
+  type BroadcastResult,
+  type BroadcastRouter,
+  type CreateBroadcastRouterParameters,
+  createBroadcastRouter,
+  createPrivateRelayClient,
+  type PrivateRelayClient,
+} from './evm/broadcastRouter.js'
+export {
+  type ConfirmationStatus,
+  type ConfirmationTracker,
+  createConfirmationTracker,
+} from './evm/confirmationTracker.js'
 export { evmAddressFormat, parseEvmAddress } from './evm/evmAddress.js'
 export {
   type CreateEvmPayloadBinderParameters,
@@ -140,6 +154,37 @@ export {
   evmAddressOfPublicKey,
   evmChainId,
 } from './evm/evmPayloadBinder.js'
+export {
+  type CreateEvmWithdrawalsParameters,
+  createEvmWithdrawals,
+  type EvmWithdrawals,
+  type SentTransaction,
+} from './evm/evmWithdrawals.js'
+export {
+  type CreateNonceManagerParameters,
+  createNonceManager,
+  type NonceManager,
+} from './evm/nonceManager.js'
+export {
+  createFileNonceStore,
+  createMemoryNonceStateStore,
+  type NonceEntry,
+  type NonceState,
+  type NonceStore,
+} from './evm/nonceStore.js'
+export {
+  type CreateOrchestratorAccountParameters,
+  createOrchestratorAccount,
+} from './evm/orchestratorAccount.js'
+export {
+  type CreateRpcPoolParameters,
+  createRpcPool,
+  type RpcEndpoint,
+  type RpcErrorReply,
+  type RpcPool,
+  type RpcPoolStats,
+  RpcReplyError,
+} from './evm/rpcPool.js'
 export type { RandomBytes } from './frost/bytes.js'
 // --- FROST threshold signing (RFC 9591; Ed25519, secp256k1, BIP-340/Taproot) -------------------
 export {
@@ -256,6 +301,7 @@ export {
 export {
   type OpenPkcs11TokenParameters,
   openPkcs11Token,
+  type Pkcs11Handle,
   type Pkcs11KeyInfo,
   type Pkcs11KeyProtection,
   type Pkcs11Token,
@@ -278,12 +324,16 @@ export {
 } from './policy/evaluatePolicy.js'
 export {
   type BroadcastRoute,
+  broadcastRouteSchema,
   type PolicyAction,
   type PolicyCondition,
   type PolicyDocument,
   type PolicyDocumentInput,
   type PolicyRule,
+  policyActionSchema,
+  policyConditionSchema,
   policyDocumentSchema,
+  policyRuleSchema,
 } from './policy/policySchema.js'
 export {
   type CreatePolicyStoreParameters,

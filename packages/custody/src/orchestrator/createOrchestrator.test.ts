@@ -26,7 +26,7 @@ import { createSignerRoute } from './signerRoutes.js'
 
 const ONE = 10n ** 18n
 
-async function setup(options: { screening?: 'allow' | 'block' } = {}) {
+async function setup(options: { screening?: 'allow' | 'block'; reported?: string[] } = {}) {
   const { clock, sink, audit, ids } = await testAudit()
   const policies = await createPolicyStore({
     initial: withdrawalPolicy(),
@@ -80,6 +80,12 @@ async function setup(options: { screening?: 'allow' | 'block' } = {}) {
     signers: [createSignerRoute({ tier: 'hot', scheme: 'ecdsa', signers: [signer] })],
     addressFormats: [evmAddressFormat],
     binders: [createEvmPayloadBinder()],
+    chainIdReporters: options.reported && [
+      {
+        chain: CHAIN,
+        report: async () => options.reported!.map((chain, i) => ({ endpoint: `rpc-${i}`, chain })),
+      },
+    ],
     screening: {
       evaluate: () => ({
         outcome: options.screening ?? 'allow',
@@ -189,6 +195,29 @@ describe('orchestrator', () => {
     expect(verifyAuditChain(sink.records).ok).toBe(true)
   })
 
+  it('refuses forged, expired and outsider approvals, and audits each', async () => {
+    const { orchestrator, intent, clock, sink } = await setup()
+    const submitted = await orchestrator.submit(intent())
+    if (!submitted.ok) throw new Error('expected ok')
+    const digest = submitted.value.digest
+    const genuine = approve(approvers.alice, digest, clock.now())
+    const cases = [
+      [{ ...genuine, signature: approve(approvers.bob, digest, clock.now()).signature }, 'forged'],
+      [approve(approvers.bob, digest, clock.now() - 2 * 86_400_000), 'expired'],
+      [approve(approvers.erin, digest, clock.now()), 'unknown_approver'],
+      [{ ...approve(approvers.erin, digest, clock.now()), approverId: 'bob' }, 'key_mismatch'],
+    ] as const
+    for (const [approval, reason] of cases) {
+      const result = await orchestrator.approve({ requestId: 'w1', approval })
+      expect(!result.ok && result.rejection.problems?.[0]?.reason).toBe(reason)
+    }
+    const audited = sink.records
+      .filter((r) => r.type === 'custody.approval.refused')
+      .map((r) => (r.data as { reason: string }).reason)
+    expect(audited).toEqual(cases.map((c) => c[1]))
+    expect(orchestrator.get('w1')?.approvals).toEqual([])
+  })
+
   it('refuses a transaction that does not match the request', async () => {
     const { orchestrator, intent, tx } = await setup()
     await orchestrator.submit(intent({ amount: '0.5' }))
@@ -256,6 +285,18 @@ describe('orchestrator', () => {
     await expect(orchestrator.submit(intent())).resolves.toMatchObject({ ok: true })
     await expect(orchestrator.submit(intent({ amount: '3' }))).rejects.toMatchObject({
       code: 'CUSTODY_REQUEST_CONFLICT',
+    })
+  })
+
+  it('refuses when any RPC endpoint reports another chain than the wallet', async () => {
+    const { orchestrator, intent, sink } = await setup({ reported: [CHAIN, 'eip155:1'] })
+    await expect(orchestrator.submit(intent())).rejects.toMatchObject({
+      code: 'CUSTODY_CHAIN_MISMATCH',
+      rule: 'endpoint_chain',
+    })
+    expect(sink.records.find((r) => r.type === 'custody.chain.mismatch')?.data).toMatchObject({
+      endpoint: 'rpc-1',
+      reported: 'eip155:1',
     })
   })
 

@@ -8,7 +8,8 @@ import { rawSigners } from './rawSigners.js'
 import { createSessionPool, type SessionPool } from './sessionPool.js'
 
 type Pkcs11Module = typeof Pkcs11Types
-type Handle = Buffer
+/** A PKCS#11 handle (session, object) as pkcs11js passes it. */
+export type Pkcs11Handle = Buffer
 
 // PKCS#11 3.0 values pkcs11js does not name (OASIS PKCS#11 Specification v3.0, section 2.3).
 const CKK_EC_EDWARDS = 0x40
@@ -57,7 +58,7 @@ export type Pkcs11Token = {
   keyProtection(keyId: string): Promise<Pkcs11KeyProtection>
   /** Tries to export the private key value (`CKA_VALUE`); resolves with the PKCS#11 error name. */
   tryReadPrivateValue(keyId: string): Promise<string>
-  readonly pool: SessionPool<Handle>
+  readonly pool: SessionPool<Pkcs11Handle>
   readonly audit: AuditLog | undefined
   close(): Promise<void>
 }
@@ -161,7 +162,7 @@ function decodeEcPoint(value: Buffer, curve: Curve): Uint8Array {
 export async function openPkcs11Token(parameters: OpenPkcs11TokenParameters): Promise<Pkcs11Token> {
   const state = loadModule(parameters.module)
   const { pkcs11, module: m } = state
-  let slot: Handle | undefined
+  let slot: Pkcs11Handle | undefined
   try {
     for (const candidate of pkcs11.C_GetSlotList(true)) {
       const info = pkcs11.C_GetTokenInfo(candidate)
@@ -177,7 +178,7 @@ export async function openPkcs11Token(parameters: OpenPkcs11TokenParameters): Pr
     })
   }
   const count = parameters.sessions ?? 4
-  const sessions: Handle[] = []
+  const sessions: Pkcs11Handle[] = []
   try {
     for (let i = 0; i < count; i++) {
       sessions.push(pkcs11.C_OpenSession(slot, m.CKF_SERIAL_SESSION | m.CKF_RW_SESSION))
@@ -195,9 +196,9 @@ export async function openPkcs11Token(parameters: OpenPkcs11TokenParameters): Pr
   const pool = createSessionPool(sessions)
   const audit = parameters.audit
   const retired = new Set<string>()
-  const handles = new Map<string, { privateKey: Handle; info: Pkcs11KeyInfo }>()
+  const handles = new Map<string, { privateKey: Pkcs11Handle; info: Pkcs11KeyInfo }>()
 
-  function readKey(session: Handle, privateKey: Handle): Pkcs11KeyInfo {
+  function readKey(session: Pkcs11Handle, privateKey: Pkcs11Handle): Pkcs11KeyInfo {
     const [id, label, keyType, canSign] = pkcs11.C_GetAttributeValue(session, privateKey, [
       { type: m.CKA_ID },
       { type: m.CKA_LABEL },
@@ -226,7 +227,7 @@ export async function openPkcs11Token(parameters: OpenPkcs11TokenParameters): Pr
     })
   }
 
-  function findPrivate(session: Handle, template: Pkcs11Types.Template): Handle[] {
+  function findPrivate(session: Pkcs11Handle, template: Pkcs11Types.Template): Pkcs11Handle[] {
     pkcs11.C_FindObjectsInit(session, [
       { type: m.CKA_CLASS, value: m.CKO_PRIVATE_KEY },
       ...template,
@@ -238,7 +239,7 @@ export async function openPkcs11Token(parameters: OpenPkcs11TokenParameters): Pr
     }
   }
 
-  async function lookup(keyId: string): Promise<{ privateKey: Handle; info: Pkcs11KeyInfo }> {
+  async function lookup(keyId: string): Promise<{ privateKey: Pkcs11Handle; info: Pkcs11KeyInfo }> {
     const cached = handles.get(keyId)
     if (cached !== undefined) return cached
     return pool.use(async (session) => {

@@ -78,18 +78,19 @@ export const policyConditionSchema = z.strictObject({
     .optional(),
 })
 
-const broadcast = z.enum(['private', 'public', 'private_then_public'])
+/** Schema of a broadcast route. */
+export const broadcastRouteSchema = z.enum(['private', 'public', 'private_then_public'])
 
 /** Schema of a rule's action. */
 export const policyActionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('allow'), broadcast: broadcast.optional() }),
+  z.strictObject({ type: z.literal('allow'), broadcast: broadcastRouteSchema.optional() }),
   z.strictObject({ type: z.literal('block'), reason: z.string().min(1).max(500) }),
   z.strictObject({
     type: z.literal('require_approvals'),
     quorum: z
       .array(z.strictObject({ group: name, threshold: z.number().int().min(1).max(64) }))
       .min(1),
-    broadcast: broadcast.optional(),
+    broadcast: broadcastRouteSchema.optional(),
   }),
 ])
 
@@ -143,4 +144,4 @@ export type PolicyCondition = z.output<typeof policyConditionSchema>
 /** A rule's action. */
 export type PolicyAction = z.output<typeof policyActionSchema>
 /** How a transaction is broadcast: private relay only, public only, or private then public. */
-export type BroadcastRoute = z.output<typeof broadcast>
+export type BroadcastRoute = z.output<typeof broadcastRouteSchema>
