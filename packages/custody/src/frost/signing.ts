@@ -426,18 +426,11 @@ export function frostAggregate(parameters: {
     const signature = suite.bip340
       ? concatBytes(xOnly(session.groupCommitment), suite.serializeScalar(z))
       : concatBytes(suite.serializeElement(session.groupCommitment), suite.serializeScalar(z))
-    const verifyingKey = suite.bip340
-      ? xOnly(session.key.verifyingKey)
-      : suite.serializeElement(session.key.verifyingKey)
-    if (
-      frostVerify({
-        ciphersuite: suite,
-        publicKey: verifyingKey,
-        message: signingPackage.message,
-        signature,
-      })
-    )
-      return signature
+    // z·G == R' + c·PK with the points already in hand (R' is the even-Y commitment for BIP-340):
+    // what the single-signer verifier checks after decoding the signature.
+    const R = session.nonceSign === -1n ? session.groupCommitment.negate() : session.groupCommitment
+    const right = R.add(scalarMultiply(suite, session.key.verifyingKey, session.challenge))
+    if (scalarBaseMultiply(suite, z).equals(right)) return signature
   }
   const culprits = invalidShares(pkg, session, signatureShares)
   if (culprits.length > 0) throw new FrostInvalidSignatureShareError(culprits)

@@ -542,6 +542,18 @@ export async function createSignerNode(
             clock,
           },
         })
+        // The audit record goes to its file on the thread pool while the nonce use is made
+        // durable here and the shares are computed; the reply waits for both.
+        const audited = audit?.append({
+          type: 'custody.frost_node.signature_share',
+          actor: nodeId,
+          data: {
+            sessionId: request.sessionId,
+            groupId: pkg.groupId,
+            nonceIds: candidates.map((c) => c.nonceId),
+            requestId: String((body.authorization as { requestId?: unknown }).requestId ?? ''),
+          },
+        })
         nonces.markUsed(candidates.map((c) => c.nonceId)) // durable before any share exists
         const shares = prepared.map((p, i) => {
           const s = frostSign({
@@ -555,16 +567,7 @@ export async function createSignerNode(
               : s.share
           return { candidate: i, share: toHex(suite.serializeScalar(value)) }
         })
-        await audit?.append({
-          type: 'custody.frost_node.signature_share',
-          actor: nodeId,
-          data: {
-            sessionId: request.sessionId,
-            groupId: pkg.groupId,
-            candidates: shares.length,
-            requestId: String((body.authorization as { requestId?: unknown }).requestId ?? ''),
-          },
-        })
+        await audited
         return { shares }
       }
       default:
