@@ -1,6 +1,7 @@
 // FROST ciphersuites of RFC 9591 §6.1 (Ed25519, SHA-512) and §6.5 (secp256k1, SHA-256), plus a
 // BIP-340 variant of the secp256k1 suite for Bitcoin Taproot key-path spends. Group arithmetic and
 // hash-to-field come from @noble/curves; the protocol on top is in the files beside this one.
+import { mulAddUnsafe } from '@noble/curves/abstract/curve.js'
 import { hash_to_field } from '@noble/curves/abstract/hash-to-curve.js'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
@@ -60,6 +61,11 @@ export type FrostCiphersuite = {
   H5(message: Uint8Array): Uint8Array
   /** Challenge hash of the DKG proof of knowledge (`contextString || "dkg"`). */
   HDKG(message: Uint8Array): bigint
+  /**
+   * `Σ scalars[i]·points[i]` for public values (Strauss–Shamir, variable time, noble's
+   * `mulAddUnsafe`); scalars are reduced modulo the order first.
+   */
+  multiScalarMultiply(points: readonly GroupElement[], scalars: readonly bigint[]): GroupElement
 }
 
 const modN = (value: bigint, n: bigint) => {
@@ -136,6 +142,14 @@ function createEd25519Suite(): FrostCiphersuite {
     H4: (m) => tagged('msg', m),
     H5: (m) => tagged('com', m),
     HDKG: (m) => toScalar(tagged('dkg', m)),
+    multiScalarMultiply: (points, scalars) =>
+      points.length === 0
+        ? Point.ZERO
+        : mulAddUnsafe(
+            Point,
+            points as InstanceType<typeof Point>[],
+            scalars.map((k) => modN(k, n)),
+          ),
   }
 }
 
@@ -198,6 +212,14 @@ function createSecp256k1Suite(bip340: boolean): FrostCiphersuite {
     H4: (m) => tagged('msg', m),
     H5: (m) => tagged('com', m),
     HDKG: (m) => toField('dkg', m),
+    multiScalarMultiply: (points, scalars) =>
+      points.length === 0
+        ? Point.ZERO
+        : mulAddUnsafe(
+            Point,
+            points as InstanceType<typeof Point>[],
+            scalars.map((k) => modN(k, n)),
+          ),
   }
 }
 

@@ -5,7 +5,6 @@ import {
   scalarBaseMultiply,
   scalarInvert,
   scalarMod,
-  scalarMultiply,
 } from './ciphersuites.js'
 import { FrostParametersError } from './frostErrors.js'
 
@@ -50,13 +49,17 @@ export function evaluateCommitment(
   commitment: readonly GroupElement[],
   x: bigint,
 ): GroupElement {
-  let result = suite.identity
+  const powers: bigint[] = []
   let power = 1n
-  for (const element of commitment) {
-    result = result.add(scalarMultiply(suite, element, power))
+  for (let j = 0; j < commitment.length; j++) {
+    powers.push(power)
     power = scalarMod(suite, power * x)
   }
-  return result
+  const points = commitment.filter((c) => !c.is0())
+  return suite.multiScalarMultiply(
+    points,
+    powers.filter((_, j) => !commitment[j]!.is0()),
+  )
 }
 
 /**

@@ -206,11 +206,14 @@ export function computeGroupCommitment(
   commitments: readonly SigningCommitments[],
   bindingFactors: ReadonlyMap<number, bigint>,
 ): GroupElement {
-  let R = suite.identity
-  for (const c of commitments) {
-    R = R.add(c.hiding).add(scalarMultiply(suite, c.binding, bindingFactors.get(c.identifier)!))
-  }
-  return R
+  let hiding = suite.identity
+  for (const c of commitments) hiding = hiding.add(c.hiding)
+  return hiding.add(
+    suite.multiScalarMultiply(
+      commitments.map((c) => c.binding),
+      commitments.map((c) => bindingFactors.get(c.identifier)!),
+    ),
+  )
 }
 
 /** RFC 9591 §4.6 `compute_challenge`, or the BIP-340 challenge for the Taproot suite. */
@@ -348,15 +351,17 @@ function verifyShare(
   if (commitment === undefined || verifyingShare === undefined) return false
   if (share.share < 0n || share.share >= suite.order) return false
   const rho = session.bindingFactors.get(share.identifier)!
-  let commitmentShare = commitment.hiding.add(scalarMultiply(suite, commitment.binding, rho))
-  if (session.nonceSign === -1n) commitmentShare = commitmentShare.negate()
+  // gR·(D + ρ·E) + (c·λ·keySign)·Y in one multi-scalar multiplication.
+  const sign = session.nonceSign
   const lambda = lagrangeCoefficient(suite, session.identifiers, BigInt(share.identifier))
   const left = scalarBaseMultiply(suite, share.share)
-  const right = commitmentShare.add(
-    scalarMultiply(
-      suite,
-      verifyingShare,
-      scalarMod(suite, session.challenge * lambda * session.keySign),
+  const right = (sign === -1n ? commitment.hiding.negate() : commitment.hiding).add(
+    suite.multiScalarMultiply(
+      [commitment.binding, verifyingShare],
+      [
+        scalarMod(suite, sign * rho),
+        scalarMod(suite, session.challenge * lambda * session.keySign),
+      ],
     ),
   )
   return left.equals(right)
