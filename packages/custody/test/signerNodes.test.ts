@@ -2,7 +2,7 @@
 // signing with one node down and one misbehaving (identified and quarantined), a Taproot PSBT
 // through the orchestrator, proactive refresh, nonces never reused across a crash and restart,
 // shares sealed at rest, and refusals of malformed, forged, misaddressed or replayed messages.
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { schnorr } from '@noble/curves/secp256k1.js'
@@ -515,6 +515,41 @@ describe('FROST across five signer-node processes', () => {
     node.close()
     await cluster.nodes[4]!.start()
   })
+
+  it('repairs a lost share on a node (same identity) from three helpers; the node signs again', async () => {
+    const groupId = edGroup.publicKeyPackage.groupId
+    const node5 = cluster.nodes[4]!
+    await node5.stop()
+    for (const file of readdirSync(node5.dir))
+      if (file.startsWith(`group-${groupId}`)) rmSync(join(node5.dir, file))
+    await node5.start()
+    const info = await send(cluster, 4, request('node-5', 'node.info', {}))
+    const held = (info.body as { groups: { publicKeyPackage: { groupId: string } }[] }).groups.map(
+      (g) => g.publicKeyPackage.groupId,
+    )
+    expect(held).not.toContain(groupId)
+    await cluster.coordinator.repair(groupId, 'node-5')
+    const after = await send(cluster, 4, request('node-5', 'node.info', {}))
+    const repaired = (
+      after.body as {
+        groups: { identifier: number; publicKeyPackage: { groupId: string; generation: number } }[]
+      }
+    ).groups.find((g) => g.publicKeyPackage.groupId === groupId)
+    expect(repaired?.identifier).toBe(5)
+    expect(repaired?.publicKeyPackage.generation).toBe(1)
+    await cluster.nodes[1]!.stop()
+    const message = new TextEncoder().encode('signed with the repaired share')
+    const result = await cluster.coordinator.sign({
+      groupId,
+      message,
+      authorization: await authorize('frost-ed', message),
+    })
+    expect(result.signers).toContain(5)
+    expect(
+      ed25519.verify(result.signature, message, frostVerifyingKey(edGroup.publicKeyPackage)),
+    ).toBe(true)
+    expect((await records('custody.frost.repair_completed')).length).toBe(1)
+  }, 60_000)
 
   it('with only two nodes left the coordinator refuses with a typed error', async () => {
     await Promise.all([

@@ -13,6 +13,7 @@ import {
   type FrostPublicKeyPackage,
   parsePublicKeyPackage,
   type SerializedFrostPublicKeyPackage,
+  serializePublicKeyPackage,
 } from '../frost/keys.js'
 import {
   findInvalidSignatureShares,
@@ -67,6 +68,12 @@ export type FrostCoordinator = {
   }): Promise<CoordinatedGroup>
   /** Proactive refresh across the group's members (all must take part). */
   refresh(groupId: string): Promise<CoordinatedGroup>
+  /**
+   * Rebuilds the share of member `nodeId` (lost disk, same node identity) with `threshold`
+   * helpers; no helper and not the coordinator learns it. The node checks the result against its
+   * verifying share before storing it.
+   */
+  repair(groupId: string, nodeId: string): Promise<void>
   /** Fetches `perNode` nonce commitments from every member ahead of signing. */
   precommit(groupId: string, perNode: number): Promise<void>
   /** Signs `message` under the group with the orchestrator's authorization. */
@@ -371,6 +378,89 @@ export function createFrostCoordinator(
         generation: next.publicKeyPackage.generation,
       })
       return next
+    },
+
+    async repair(groupId, nodeId) {
+      const group = groups.get(groupId)
+      if (group === undefined)
+        throw new SignerNodeError(`Unknown group ${groupId}.`, {
+          code: 'CUSTODY_NODE_QUORUM_UNAVAILABLE',
+        })
+      const targetEntry = [...group.members.entries()].find(([, n]) => n === nodeId)
+      if (targetEntry === undefined)
+        throw new SignerNodeError(`${nodeId} is not a member of group ${groupId}.`, {
+          code: 'CUSTODY_NODE_QUORUM_UNAVAILABLE',
+          nodeId,
+        })
+      const sessionId = newSession()
+      await nodeInfo(nodeId)
+      const target = {
+        identifier: targetEntry[0],
+        nodeId,
+        encryptionKey: info.get(nodeId)!.encryptionKey,
+      }
+      const helpers: { identifier: number; nodeId: string; encryptionKey: string }[] = []
+      for (const [identifier, helper] of [...group.members.entries()].sort((a, b) => a[0] - b[0])) {
+        if (
+          helper === nodeId ||
+          quarantined.has(helper) ||
+          helpers.length >= group.publicKeyPackage.threshold
+        )
+          continue
+        try {
+          await nodeInfo(helper)
+          helpers.push({
+            identifier,
+            nodeId: helper,
+            encryptionKey: info.get(helper)!.encryptionKey,
+          })
+        } catch {
+          // not available: try the next member
+        }
+      }
+      if (helpers.length < group.publicKeyPackage.threshold) {
+        throw new SignerNodeError('Not enough helpers are available for a repair.', {
+          code: 'CUSTODY_NODE_QUORUM_UNAVAILABLE',
+          nodeId,
+        })
+      }
+      await record('repair_started', {
+        sessionId,
+        groupId,
+        nodeId,
+        identifier: target.identifier,
+        helpers: helpers.map((h) => h.nodeId),
+      })
+      const step1 = await Promise.all(
+        helpers.map((h) => call(h.nodeId, sessionId, 'repair.step1', { groupId, target, helpers })),
+      )
+      const sigmas = await Promise.all(
+        helpers.map(async (h) => {
+          const deltas = step1.flatMap((b, i) =>
+            expectArray(b.deltas, ['body', 'deltas'])
+              .map((d) => expectRecord(d, ['body', 'deltas']))
+              .filter((d) => d.recipient === h.identifier)
+              .map((d) => ({ sender: helpers[i]!.identifier, sealed: String(d.sealed) })),
+          )
+          const body = await call(h.nodeId, sessionId, 'repair.step2', { deltas })
+          return { sender: h.identifier, sealed: String(body.sealed) }
+        }),
+      )
+      await call(nodeId, sessionId, 'repair.finish', {
+        publicKeyPackage: serializePublicKeyPackage(
+          group.publicKeyPackage,
+        ) as unknown as CanonicalValue,
+        keyId: group.keyId,
+        identifier: target.identifier,
+        helpers,
+        sigmas,
+      })
+      await record('repair_completed', {
+        sessionId,
+        groupId,
+        nodeId,
+        identifier: target.identifier,
+      })
     },
 
     async precommit(groupId, perNode) {

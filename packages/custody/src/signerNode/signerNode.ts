@@ -25,6 +25,7 @@ import {
 import {
   type FrostKeyShare,
   parseKeyShare,
+  parsePublicKeyPackage,
   serializeKeyShare,
   serializePublicKeyPackage,
 } from '../frost/keys.js'
@@ -34,6 +35,7 @@ import {
   frostRefreshRound2,
   type RefreshRound1Secret,
 } from '../frost/refresh.js'
+import { frostRepairStep1, frostRepairStep2, frostRepairStep3 } from '../frost/repair.js'
 import {
   frostSign,
   nonceGenerate,
@@ -134,6 +136,10 @@ export async function createSignerNode(
   const dkgSessions = new Map<
     string,
     { secret: DkgRound1Secret; participants: Participant[]; keyId: string; at: number }
+  >()
+  const repairSessions = new Map<
+    string,
+    { group: Group; helpers: Participant[]; target: Participant; at: number }
   >()
   const refreshSessions = new Map<
     string,
@@ -421,6 +427,136 @@ export async function createSignerNode(
         })
         return { publicKeyPackage: serializePublicKeyPackage(share.publicKeyPackage) }
       }
+      case 'repair.step1': {
+        const group = groupOf(body.groupId, ['body', 'groupId'])
+        const helpers = parseParticipants(body.helpers, ['body', 'helpers'])
+        const [target] = parseParticipants([body.target], ['body', 'target'])
+        const mine = me(helpers, ['body', 'helpers'])
+        if (mine.identifier !== group.share.identifier) {
+          throw new SignerNodeProtocolError('gives this node another identifier', {
+            path: ['body', 'helpers'],
+            rule: 'shape',
+          })
+        }
+        const suite = group.share.publicKeyPackage.ciphersuite
+        const deltas = frostRepairStep1({
+          share: group.share,
+          helpers: helpers.map((h) => h.identifier),
+          target: target!.identifier,
+          random,
+        })
+        repairSessions.set(request.sessionId, { group, helpers, target: target!, at: clock.now() })
+        return {
+          deltas: deltas.map((d) => ({
+            recipient: d.recipient,
+            sealed: sealFor({
+              secret: encryptionSecret,
+              peer: peerKey(helpers, d.recipient),
+              sessionId: request.sessionId,
+              from: String(d.sender),
+              to: String(d.recipient),
+              purpose: 'repair-delta',
+              plaintext: suite.serializeScalar(d.delta),
+            }),
+          })),
+        }
+      }
+      case 'repair.step2': {
+        const session = repairSessions.get(request.sessionId)
+        if (session === undefined)
+          throw new SignerNodeProtocolError('has no repair in progress', {
+            path: ['sessionId'],
+            rule: 'wrong_session',
+          })
+        const { group, helpers, target } = session
+        const suite = group.share.publicKeyPackage.ciphersuite
+        const me_ = group.share.identifier
+        const deltas = expectArray(body.deltas, ['body', 'deltas'], 255).map((d, i) => {
+          const r = expectRecord(d, ['body', 'deltas', i])
+          const sender = expectInteger(r.sender, ['body', 'deltas', i, 'sender'], 1, 255)
+          const plaintext = openFrom({
+            secret: encryptionSecret,
+            peer: peerKey(helpers, sender),
+            sessionId: request.sessionId,
+            from: String(sender),
+            to: String(me_),
+            purpose: 'repair-delta',
+            sealed: r.sealed,
+            path: ['body', 'deltas', i, 'sealed'],
+          })
+          return {
+            sender,
+            recipient: me_,
+            delta: suite.deserializeScalar(plaintext, ['body', 'deltas', i]),
+          }
+        })
+        const sigma = frostRepairStep2({
+          share: group.share,
+          helpers: helpers.map((h) => h.identifier),
+          deltas,
+        })
+        repairSessions.delete(request.sessionId)
+        await audit?.append({
+          type: 'custody.frost_node.repair_helped',
+          actor: nodeId,
+          data: {
+            sessionId: request.sessionId,
+            groupId: group.share.publicKeyPackage.groupId,
+            target: target.identifier,
+          },
+        })
+        return {
+          sealed: sealFor({
+            secret: encryptionSecret,
+            peer: Buffer.from(target.encryptionKey, 'hex'),
+            sessionId: request.sessionId,
+            from: String(me_),
+            to: String(target.identifier),
+            purpose: 'repair-sigma',
+            plaintext: suite.serializeScalar(sigma.sigma),
+          }),
+        }
+      }
+      case 'repair.finish': {
+        const publicKeyPackage = parsePublicKeyPackage(body.publicKeyPackage, [
+          'body',
+          'publicKeyPackage',
+        ])
+        const suite = publicKeyPackage.ciphersuite
+        const keyId = expectString(body.keyId, ['body', 'keyId'], /^[A-Za-z0-9_.:-]{1,128}$/)
+        const helpers = parseParticipants(body.helpers, ['body', 'helpers'])
+        const identifier = expectInteger(body.identifier, ['body', 'identifier'], 1, 255)
+        const sigmas = expectArray(body.sigmas, ['body', 'sigmas'], 255).map((x, i) => {
+          const r = expectRecord(x, ['body', 'sigmas', i])
+          const sender = expectInteger(r.sender, ['body', 'sigmas', i, 'sender'], 1, 255)
+          const plaintext = openFrom({
+            secret: encryptionSecret,
+            peer: peerKey(helpers, sender),
+            sessionId: request.sessionId,
+            from: String(sender),
+            to: String(identifier),
+            purpose: 'repair-sigma',
+            sealed: r.sealed,
+            path: ['body', 'sigmas', i, 'sealed'],
+          })
+          return { sender, sigma: suite.deserializeScalar(plaintext, ['body', 'sigmas', i]) }
+        })
+        const share = frostRepairStep3({ publicKeyPackage, identifier, sigmas })
+        const group = { share, keyId }
+        saveGroup(group)
+        groups.set(publicKeyPackage.groupId, group)
+        await audit?.append({
+          type: 'custody.frost_node.repaired',
+          actor: nodeId,
+          data: {
+            sessionId: request.sessionId,
+            groupId: publicKeyPackage.groupId,
+            identifier,
+            generation: publicKeyPackage.generation,
+          },
+        })
+        return { publicKeyPackage: serializePublicKeyPackage(publicKeyPackage) }
+      }
       case 'sign.commit': {
         const group = groupOf(body.groupId, ['body', 'groupId'])
         const count = expectInteger(body.count, ['body', 'count'], 1, 1_000)
@@ -588,6 +724,8 @@ export async function createSignerNode(
       for (const [id, s] of dkgSessions) if (s.at < now - SESSION_TTL_MS) dkgSessions.delete(id)
       for (const [id, s] of refreshSessions)
         if (s.at < now - SESSION_TTL_MS) refreshSessions.delete(id)
+      for (const [id, s] of repairSessions)
+        if (s.at < now - SESSION_TTL_MS) repairSessions.delete(id)
       let request: NodeEnvelope | undefined
       try {
         request = verifyEnvelope(raw, {
