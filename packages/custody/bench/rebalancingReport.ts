@@ -106,8 +106,16 @@ const lines = [
   '  is held at its maximum and warm covers the rest through quorum top-ups.',
   '',
 ]
-const target = new URL('../../../docs/rebalancing.md', import.meta.url)
-writeFileSync(target, lines.join('\n'))
-process.stdout.write(
-  `wrote ${target.pathname}: dry events ${report.dryEvents}, hot after plan ${pct(report.hotAfterPlan.minBps)}–${pct(report.hotAfterPlan.maxBps)}\n`,
-)
+/** The report's Markdown (what `docs/rebalancing.md` must contain). */
+export const rebalancingReportMarkdown = lines.join('\n')
+/** The simulation result behind it. */
+export const rebalancingReport = report
+
+// Written only when run as the script (the docs test imports this module to compare).
+if (process.argv[1]?.endsWith('rebalancingReport.ts')) {
+  const target = new URL('../../../docs/rebalancing.md', import.meta.url)
+  writeFileSync(target, rebalancingReportMarkdown)
+  process.stdout.write(
+    `wrote ${target.pathname}: dry events ${report.dryEvents}, hot after plan ${pct(report.hotAfterPlan.minBps)}–${pct(report.hotAfterPlan.maxBps)}\n`,
+  )
+}

@@ -126,3 +126,17 @@ describe('synthetic year', () => {
     expect(shareBps(report.final, 'cold')).toBeGreaterThan(7_500)
   })
 })
+
+describe('docs/rebalancing.md', () => {
+  it('is the output of the report script (re-run `pnpm --filter @strongroom/custody run report:rebalancing`)', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { rebalancingReportMarkdown, rebalancingReport } = await import(
+      '../../bench/rebalancingReport.js'
+    )
+    const doc = readFileSync(new URL('../../../../docs/rebalancing.md', import.meta.url), 'utf8')
+    expect(doc).toBe(rebalancingReportMarkdown)
+    expect(rebalancingReport.dryEvents).toBe(0)
+    expect(rebalancingReport.hotAfterPlan.maxBps).toBeLessThanOrEqual(500)
+    expect(rebalancingReport.hotAfterPlan.minBps).toBeGreaterThanOrEqual(200)
+  })
+})
