@@ -7,58 +7,20 @@ import { join } from 'node:path'
 import { x25519 } from '@noble/curves/ed25519.js'
 import { type AuditLog, type CanonicalValue, type Clock, isStrongroomError } from '@strongroom/core'
 import type { AuthorizationTrust } from '../authorization/verifyAuthorization.js'
-import { verifyAuthorization } from '../authorization/verifyAuthorization.js'
 import { type Ed25519KeyPair, importEd25519PrivateKey } from '../crypto/ed25519.js'
-import { parseHex, type RandomBytes, secureRandomBytes, toHex } from '../frost/bytes.js'
-import { type FrostCiphersuite, getFrostCiphersuite } from '../frost/ciphersuites.js'
-import {
-  type DkgRound1Secret,
-  frostDkgFinish,
-  frostDkgRound1,
-  frostDkgRound2,
-} from '../frost/dkg.js'
-import {
-  FrostGroupMismatchError,
-  FrostInputError,
-  FrostNonceReusedError,
-} from '../frost/frostErrors.js'
-import {
-  type FrostKeyShare,
-  parseKeyShare,
-  parsePublicKeyPackage,
-  serializeKeyShare,
-  serializePublicKeyPackage,
-} from '../frost/keys.js'
-import {
-  frostRefreshFinish,
-  frostRefreshRound1,
-  frostRefreshRound2,
-  type RefreshRound1Secret,
-} from '../frost/refresh.js'
-import { frostRepairStep1, frostRepairStep2, frostRepairStep3 } from '../frost/repair.js'
-import {
-  frostSign,
-  nonceGenerate,
-  type SigningPackage,
-  signingNoncesFromScalars,
-} from '../frost/signing.js'
+import { type RandomBytes, secureRandomBytes, toHex } from '../frost/bytes.js'
+import type { DkgRound1Secret } from '../frost/dkg.js'
+import { FrostGroupMismatchError, FrostInputError } from '../frost/frostErrors.js'
+import { parseKeyShare, serializeKeyShare, serializePublicKeyPackage } from '../frost/keys.js'
+import type { RefreshRound1Secret } from '../frost/refresh.js'
 import { type NodeEnvelope, signEnvelope, verifyEnvelope } from './envelope.js'
+import type { Group, NodeContext, Participant } from './nodeContext.js'
+import { handleKeyRequest } from './nodeKeyHandlers.js'
+import { handleSigningRequest } from './nodeSigningHandlers.js'
 import { type NonceLog, openNonceLog } from './nonceLog.js'
-import { openFrom, sealFor } from './pairwise.js'
 import { deriveSealingKey, type SealingKey, writeFileDurably } from './sealedStore.js'
 import { SignerNodeProtocolError } from './signerNodeErrors.js'
-import {
-  decodeCommitment,
-  decodeDkgRound1,
-  decodeRefreshRound1,
-  encodeCommitment,
-  encodeDkgRound1,
-  encodeRefreshRound1,
-  expectArray,
-  expectInteger,
-  expectRecord,
-  expectString,
-} from './wire.js'
+import { expectArray, expectInteger, expectRecord, expectString } from './wire.js'
 
 /** Options of {@link createSignerNode}. */
 export type CreateSignerNodeParameters = {
@@ -89,9 +51,6 @@ export type SignerNode = {
   handle(raw: unknown): Promise<NodeEnvelope>
   close(): void
 }
-
-type Group = { share: FrostKeyShare; keyId: string }
-type Participant = { identifier: number; nodeId: string; encryptionKey: string }
 
 const SESSION_TTL_MS = 10 * 60_000
 
@@ -210,6 +169,26 @@ export async function createSignerNode(
   const peerKey = (participants: Participant[], identifier: number) =>
     Buffer.from(participants.find((p) => p.identifier === identifier)!.encryptionKey, 'hex')
 
+  const ctx: NodeContext = {
+    nodeId,
+    clock,
+    audit,
+    random,
+    encryptionSecret,
+    nonces,
+    groups,
+    trust: parameters.trust,
+    faultInjection: parameters.faultInjection,
+    saveGroup,
+    dkgSessions,
+    refreshSessions,
+    repairSessions,
+    me,
+    parseParticipants,
+    groupOf,
+    peerKey,
+  }
+
   async function dispatch(request: NodeEnvelope): Promise<CanonicalValue> {
     const body = expectRecord(request.body, ['body'])
     switch (request.type) {
@@ -225,492 +204,16 @@ export async function createSignerNode(
             publicKeyPackage: serializePublicKeyPackage(g.share.publicKeyPackage),
           })),
         }
-      case 'dkg.round1': {
-        const suite: FrostCiphersuite = getFrostCiphersuite(body.ciphersuite, [
-          'body',
-          'ciphersuite',
-        ])
-        const participants = parseParticipants(body.participants, ['body', 'participants'])
-        const threshold = expectInteger(
-          body.threshold,
-          ['body', 'threshold'],
-          2,
-          participants.length,
-        )
-        const keyId = expectString(body.keyId, ['body', 'keyId'], /^[A-Za-z0-9_.:-]{1,128}$/)
-        const mine = me(participants, ['body', 'participants'])
-        if (participants.some((p) => p.identifier > participants.length)) {
-          throw new FrostInputError('identifiers must be 1..n', {
-            path: ['body', 'participants'],
-            rule: 'identifier',
-          })
-        }
-        const secret = frostDkgRound1({
-          ciphersuite: suite,
-          identifier: mine.identifier,
-          threshold,
-          maxSigners: participants.length,
-          sessionId: Buffer.from(request.sessionId, 'hex'),
-          random,
-        })
-        dkgSessions.set(request.sessionId, { secret, participants, keyId, at: clock.now() })
-        return { package: encodeDkgRound1(suite, secret.package) }
-      }
-      case 'dkg.round2': {
-        const session = dkgSessions.get(request.sessionId)
-        if (session === undefined)
-          throw new SignerNodeProtocolError('has no DKG in progress', {
-            path: ['sessionId'],
-            rule: 'wrong_session',
-          })
-        const suite = session.secret.suite
-        const round1 = expectArray(body.round1, ['body', 'round1'], 255).map((p, i) =>
-          decodeDkgRound1(suite, p, ['body', 'round1', i], session.secret.threshold),
-        )
-        const shares = frostDkgRound2({ secret: session.secret, round1Packages: round1 })
-        return {
-          shares: shares.map((s) => ({
-            recipient: s.recipient,
-            sealed: sealFor({
-              secret: encryptionSecret,
-              peer: peerKey(session.participants, s.recipient),
-              sessionId: request.sessionId,
-              from: String(s.sender),
-              to: String(s.recipient),
-              purpose: 'dkg-share',
-              plaintext: suite.serializeScalar(s.share),
-            }),
-          })),
-        }
-      }
-      case 'dkg.finish': {
-        const session = dkgSessions.get(request.sessionId)
-        if (session === undefined)
-          throw new SignerNodeProtocolError('has no DKG in progress', {
-            path: ['sessionId'],
-            rule: 'wrong_session',
-          })
-        const suite = session.secret.suite
-        const round1 = expectArray(body.round1, ['body', 'round1'], 255).map((p, i) =>
-          decodeDkgRound1(suite, p, ['body', 'round1', i], session.secret.threshold),
-        )
-        const received = expectArray(body.shares, ['body', 'shares'], 255).map((s, i) => {
-          const r = expectRecord(s, ['body', 'shares', i])
-          const sender = expectInteger(r.sender, ['body', 'shares', i, 'sender'], 1, 255)
-          const plaintext = openFrom({
-            secret: encryptionSecret,
-            peer: peerKey(session.participants, sender),
-            sessionId: request.sessionId,
-            from: String(sender),
-            to: String(session.secret.identifier),
-            purpose: 'dkg-share',
-            sealed: r.sealed,
-            path: ['body', 'shares', i, 'sealed'],
-          })
-          return {
-            sender,
-            recipient: session.secret.identifier,
-            share: suite.deserializeScalar(plaintext, ['body', 'shares', i]),
-          }
-        })
-        const share = frostDkgFinish({
-          secret: session.secret,
-          round1Packages: round1,
-          round2Packages: received,
-        })
-        const group = { share, keyId: session.keyId }
-        saveGroup(group)
-        groups.set(share.publicKeyPackage.groupId, group)
-        dkgSessions.delete(request.sessionId)
-        await audit?.append({
-          type: 'custody.frost_node.dkg',
-          actor: nodeId,
-          data: {
-            sessionId: request.sessionId,
-            groupId: share.publicKeyPackage.groupId,
-            identifier: share.identifier,
-          },
-        })
-        return { publicKeyPackage: serializePublicKeyPackage(share.publicKeyPackage) }
-      }
-      case 'refresh.round1': {
-        const group = groupOf(body.groupId, ['body', 'groupId'])
-        const participants = parseParticipants(body.participants, ['body', 'participants'])
-        const mine = me(participants, ['body', 'participants'])
-        if (mine.identifier !== group.share.identifier)
-          throw new SignerNodeProtocolError('gives this node another identifier', {
-            path: ['body', 'participants'],
-            rule: 'shape',
-          })
-        const secret = frostRefreshRound1({
-          share: group.share,
-          participants: participants.map((p) => p.identifier),
-          random,
-        })
-        refreshSessions.set(request.sessionId, { secret, participants, at: clock.now() })
-        return {
-          package: encodeRefreshRound1(group.share.publicKeyPackage.ciphersuite, secret.package),
-        }
-      }
-      case 'refresh.round2': {
-        const session = refreshSessions.get(request.sessionId)
-        if (session === undefined)
-          throw new SignerNodeProtocolError('has no refresh in progress', {
-            path: ['sessionId'],
-            rule: 'wrong_session',
-          })
-        const suite = session.secret.share.publicKeyPackage.ciphersuite
-        return {
-          deltas: frostRefreshRound2(session.secret).map((d) => ({
-            recipient: d.recipient,
-            sealed: sealFor({
-              secret: encryptionSecret,
-              peer: peerKey(session.participants, d.recipient),
-              sessionId: request.sessionId,
-              from: String(d.sender),
-              to: String(d.recipient),
-              purpose: 'refresh-delta',
-              plaintext: suite.serializeScalar(d.delta),
-            }),
-          })),
-        }
-      }
-      case 'refresh.finish': {
-        const session = refreshSessions.get(request.sessionId)
-        if (session === undefined)
-          throw new SignerNodeProtocolError('has no refresh in progress', {
-            path: ['sessionId'],
-            rule: 'wrong_session',
-          })
-        const old = session.secret.share
-        const suite = old.publicKeyPackage.ciphersuite
-        const round1 = expectArray(body.round1, ['body', 'round1'], 255).map((p, i) =>
-          decodeRefreshRound1(suite, p, ['body', 'round1', i], old.publicKeyPackage.threshold),
-        )
-        const deltas = expectArray(body.deltas, ['body', 'deltas'], 255).map((s, i) => {
-          const r = expectRecord(s, ['body', 'deltas', i])
-          const sender = expectInteger(r.sender, ['body', 'deltas', i, 'sender'], 1, 255)
-          const plaintext = openFrom({
-            secret: encryptionSecret,
-            peer: peerKey(session.participants, sender),
-            sessionId: request.sessionId,
-            from: String(sender),
-            to: String(old.identifier),
-            purpose: 'refresh-delta',
-            sealed: r.sealed,
-            path: ['body', 'deltas', i, 'sealed'],
-          })
-          return {
-            sender,
-            recipient: old.identifier,
-            delta: suite.deserializeScalar(plaintext, ['body', 'deltas', i]),
-          }
-        })
-        const share = frostRefreshFinish({
-          secret: session.secret,
-          round1Packages: round1,
-          round2Packages: deltas,
-        })
-        const group = groups.get(old.publicKeyPackage.groupId)!
-        const next = { share, keyId: group.keyId }
-        saveGroup(next) // replaces the old share's file: the old generation is gone from this node
-        groups.set(share.publicKeyPackage.groupId, next)
-        refreshSessions.delete(request.sessionId)
-        await audit?.append({
-          type: 'custody.frost_node.refresh',
-          actor: nodeId,
-          data: {
-            sessionId: request.sessionId,
-            groupId: share.publicKeyPackage.groupId,
-            generation: share.publicKeyPackage.generation,
-          },
-        })
-        return { publicKeyPackage: serializePublicKeyPackage(share.publicKeyPackage) }
-      }
-      case 'repair.step1': {
-        const group = groupOf(body.groupId, ['body', 'groupId'])
-        const helpers = parseParticipants(body.helpers, ['body', 'helpers'])
-        const [target] = parseParticipants([body.target], ['body', 'target'])
-        const mine = me(helpers, ['body', 'helpers'])
-        if (mine.identifier !== group.share.identifier) {
-          throw new SignerNodeProtocolError('gives this node another identifier', {
-            path: ['body', 'helpers'],
-            rule: 'shape',
-          })
-        }
-        const suite = group.share.publicKeyPackage.ciphersuite
-        const deltas = frostRepairStep1({
-          share: group.share,
-          helpers: helpers.map((h) => h.identifier),
-          target: target!.identifier,
-          random,
-        })
-        repairSessions.set(request.sessionId, { group, helpers, target: target!, at: clock.now() })
-        return {
-          deltas: deltas.map((d) => ({
-            recipient: d.recipient,
-            sealed: sealFor({
-              secret: encryptionSecret,
-              peer: peerKey(helpers, d.recipient),
-              sessionId: request.sessionId,
-              from: String(d.sender),
-              to: String(d.recipient),
-              purpose: 'repair-delta',
-              plaintext: suite.serializeScalar(d.delta),
-            }),
-          })),
-        }
-      }
-      case 'repair.step2': {
-        const session = repairSessions.get(request.sessionId)
-        if (session === undefined)
-          throw new SignerNodeProtocolError('has no repair in progress', {
-            path: ['sessionId'],
-            rule: 'wrong_session',
-          })
-        const { group, helpers, target } = session
-        const suite = group.share.publicKeyPackage.ciphersuite
-        const me_ = group.share.identifier
-        const deltas = expectArray(body.deltas, ['body', 'deltas'], 255).map((d, i) => {
-          const r = expectRecord(d, ['body', 'deltas', i])
-          const sender = expectInteger(r.sender, ['body', 'deltas', i, 'sender'], 1, 255)
-          const plaintext = openFrom({
-            secret: encryptionSecret,
-            peer: peerKey(helpers, sender),
-            sessionId: request.sessionId,
-            from: String(sender),
-            to: String(me_),
-            purpose: 'repair-delta',
-            sealed: r.sealed,
-            path: ['body', 'deltas', i, 'sealed'],
-          })
-          return {
-            sender,
-            recipient: me_,
-            delta: suite.deserializeScalar(plaintext, ['body', 'deltas', i]),
-          }
-        })
-        const sigma = frostRepairStep2({
-          share: group.share,
-          helpers: helpers.map((h) => h.identifier),
-          deltas,
-        })
-        repairSessions.delete(request.sessionId)
-        await audit?.append({
-          type: 'custody.frost_node.repair_helped',
-          actor: nodeId,
-          data: {
-            sessionId: request.sessionId,
-            groupId: group.share.publicKeyPackage.groupId,
-            target: target.identifier,
-          },
-        })
-        return {
-          sealed: sealFor({
-            secret: encryptionSecret,
-            peer: Buffer.from(target.encryptionKey, 'hex'),
-            sessionId: request.sessionId,
-            from: String(me_),
-            to: String(target.identifier),
-            purpose: 'repair-sigma',
-            plaintext: suite.serializeScalar(sigma.sigma),
-          }),
-        }
-      }
-      case 'repair.finish': {
-        const publicKeyPackage = parsePublicKeyPackage(body.publicKeyPackage, [
-          'body',
-          'publicKeyPackage',
-        ])
-        const suite = publicKeyPackage.ciphersuite
-        const keyId = expectString(body.keyId, ['body', 'keyId'], /^[A-Za-z0-9_.:-]{1,128}$/)
-        const helpers = parseParticipants(body.helpers, ['body', 'helpers'])
-        const identifier = expectInteger(body.identifier, ['body', 'identifier'], 1, 255)
-        const sigmas = expectArray(body.sigmas, ['body', 'sigmas'], 255).map((x, i) => {
-          const r = expectRecord(x, ['body', 'sigmas', i])
-          const sender = expectInteger(r.sender, ['body', 'sigmas', i, 'sender'], 1, 255)
-          const plaintext = openFrom({
-            secret: encryptionSecret,
-            peer: peerKey(helpers, sender),
-            sessionId: request.sessionId,
-            from: String(sender),
-            to: String(identifier),
-            purpose: 'repair-sigma',
-            sealed: r.sealed,
-            path: ['body', 'sigmas', i, 'sealed'],
-          })
-          return { sender, sigma: suite.deserializeScalar(plaintext, ['body', 'sigmas', i]) }
-        })
-        const share = frostRepairStep3({ publicKeyPackage, identifier, sigmas })
-        const group = { share, keyId }
-        saveGroup(group)
-        groups.set(publicKeyPackage.groupId, group)
-        await audit?.append({
-          type: 'custody.frost_node.repaired',
-          actor: nodeId,
-          data: {
-            sessionId: request.sessionId,
-            groupId: publicKeyPackage.groupId,
-            identifier,
-            generation: publicKeyPackage.generation,
-          },
-        })
-        return { publicKeyPackage: serializePublicKeyPackage(publicKeyPackage) }
-      }
-      case 'sign.commit': {
-        const group = groupOf(body.groupId, ['body', 'groupId'])
-        const count = expectInteger(body.count, ['body', 'count'], 1, 1_000)
-        const suite = group.share.publicKeyPackage.ciphersuite
-        const batch = Array.from({ length: count }, () => ({
-          id: toHex(random(16)),
-          groupId: group.share.publicKeyPackage.groupId,
-          generation: group.share.publicKeyPackage.generation,
-          hiding: nonceGenerate(suite, group.share.signingShare, random),
-          binding: nonceGenerate(suite, group.share.signingShare, random),
-        }))
-        nonces.add(batch) // durable before anyone sees a commitment
-        return {
-          commitments: batch.map((n) => ({
-            nonceId: n.id,
-            ...encodeCommitment(
-              suite,
-              signingNoncesFromScalars(suite, group.share.identifier, n.hiding, n.binding)
-                .commitments,
-            ),
-          })),
-        }
-      }
-      case 'sign.share': {
-        const group = groupOf(body.groupId, ['body', 'groupId'])
-        const pkg = group.share.publicKeyPackage
-        const suite = pkg.ciphersuite
-        const generation = expectInteger(body.generation, ['body', 'generation'], 0, 1_000_000)
-        if (generation !== pkg.generation)
-          throw new FrostGroupMismatchError(
-            `Generation ${generation} asked; this node holds generation ${pkg.generation}.`,
-          )
-        const message = parseHex(body.message, ['body', 'message'])
-        if (message.length === 0 || message.length > 65_536)
-          throw new FrostInputError('must be 1 to 65536 bytes', {
-            path: ['body', 'message'],
-            rule: 'length',
-          })
-        const tweak =
-          body.tweak === null || body.tweak === undefined
-            ? undefined
-            : {
-                merkleRoot: parseHex(expectRecord(body.tweak, ['body', 'tweak']).merkleRoot, [
-                  'body',
-                  'tweak',
-                  'merkleRoot',
-                ]),
-              }
-        const candidates = expectArray(body.candidates, ['body', 'candidates'], 64).map((c, i) => {
-          const r = expectRecord(c, ['body', 'candidates', i])
-          const nonceId = expectString(
-            r.nonceId,
-            ['body', 'candidates', i, 'nonceId'],
-            /^[0-9a-f]{32}$/,
-          )
-          const commitments = expectArray(
-            r.commitments,
-            ['body', 'candidates', i, 'commitments'],
-            255,
-          ).map((x, j) => decodeCommitment(suite, x, ['body', 'candidates', i, 'commitments', j]))
-          return { nonceId, commitments }
-        })
-        if (candidates.length === 0)
-          throw new FrostInputError('must not be empty', {
-            path: ['body', 'candidates'],
-            rule: 'missing',
-          })
-        if (new Set(candidates.map((c) => c.nonceId)).size !== candidates.length)
-          throw new FrostNonceReusedError('the same nonce is named twice')
-        const prepared = candidates.map((c, i) => {
-          if (nonces.isUsed(c.nonceId))
-            throw new FrostNonceReusedError(`nonce ${c.nonceId} was already used`)
-          const stored = nonces.get(c.nonceId)
-          if (
-            stored === undefined ||
-            stored.groupId !== pkg.groupId ||
-            stored.generation !== pkg.generation
-          ) {
-            throw new FrostInputError('is not an unused nonce of this group and generation', {
-              path: ['body', 'candidates', i, 'nonceId'],
-              rule: 'missing',
-            })
-          }
-          const own = signingNoncesFromScalars(
-            suite,
-            group.share.identifier,
-            stored.hiding,
-            stored.binding,
-          )
-          const listed = c.commitments.find((x) => x.identifier === group.share.identifier)
-          if (
-            listed === undefined ||
-            !listed.hiding.equals(own.commitments.hiding) ||
-            !listed.binding.equals(own.commitments.binding)
-          ) {
-            throw new FrostInputError("does not carry this node's commitment for the nonce", {
-              path: ['body', 'candidates', i, 'commitments'],
-              rule: 'missing',
-            })
-          }
-          return {
-            nonces: own,
-            signingPackage: {
-              message,
-              commitments: c.commitments,
-              tweak,
-              group: { groupId: pkg.groupId, generation: pkg.generation },
-            } satisfies SigningPackage,
-          }
-        })
-        // The orchestrator's authorization, checked here, independently (consumes its nonce last).
-        await verifyAuthorization({
-          authorization: body.authorization,
-          payload: message,
-          keyId: group.keyId,
-          trust: {
-            ...parameters.trust,
-            nonces: nonces.authorizationsFor(request.sessionId),
-            clock,
-          },
-        })
-        // The audit record goes to its file on the thread pool while the nonce use is made
-        // durable here and the shares are computed; the reply waits for both.
-        const audited = audit?.append({
-          type: 'custody.frost_node.signature_share',
-          actor: nodeId,
-          data: {
-            sessionId: request.sessionId,
-            groupId: pkg.groupId,
-            nonceIds: candidates.map((c) => c.nonceId),
-            requestId: String((body.authorization as { requestId?: unknown }).requestId ?? ''),
-          },
-        })
-        nonces.markUsed(candidates.map((c) => c.nonceId)) // durable before any share exists
-        const shares = prepared.map((p, i) => {
-          const s = frostSign({
-            share: group.share,
-            nonces: p.nonces,
-            signingPackage: p.signingPackage,
-          })
-          const value =
-            parameters.faultInjection === 'corrupt-signature-shares'
-              ? (s.share + 1n) % suite.order
-              : s.share
-          return { candidate: i, share: toHex(suite.serializeScalar(value)) }
-        })
-        await audited
-        return { shares }
-      }
-      default:
+      default: {
+        const handled =
+          (await handleKeyRequest(ctx, request, body)) ??
+          (await handleSigningRequest(ctx, request, body))
+        if (handled !== undefined) return handled
         throw new SignerNodeProtocolError(`${request.type} is not a request type`, {
           path: ['type'],
           rule: 'unexpected_type',
         })
+      }
     }
   }
 
