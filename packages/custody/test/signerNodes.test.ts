@@ -456,6 +456,18 @@ describe('FROST across five signer-node processes', () => {
     expect(path(await send(cluster, 2, once))).toEqual(['messageId'])
     const wrongSession = await send(cluster, 2, request('node-3', 'dkg.round2', { round1: [] }))
     expect(path(wrongSession)).toEqual(['sessionId'])
+    const foreign = await send(
+      cluster,
+      2,
+      request('node-3', 'sign.commit', { groupId: 'ab'.repeat(16), count: 1 }),
+    )
+    expect(code(foreign)).toBe('CUSTODY_FROST_GROUP_MISMATCH')
+    const badCount = await send(
+      cluster,
+      2,
+      request('node-3', 'sign.commit', { groupId, count: 10_000 }),
+    )
+    expect(path(badCount)).toEqual(['body', 'count'])
     const [x, y, mine] = await commitSet(cluster, groupId, [0, 1, 2], 2)
     const set = (k: number) => [x![k]!, y![k]!, mine![k]!]
     const message = new TextEncoder().encode('pay me')
