@@ -85,26 +85,6 @@ describe('error documentation', () => {
     expect(missing).toEqual([])
   })
 
-  it("InputError can carry another package's code and version", () => {
-    class WidgetInputError extends InputError<'TEST_WIDGET_INVALID', 'too_big'> {
-      override name = 'WidgetInputError'
-    }
-    const error = new WidgetInputError('is too big', {
-      code: 'TEST_WIDGET_INVALID',
-      path: ['widget', 'size'],
-      rule: 'too_big',
-      version: '@strongroom/widget@1.2.3',
-    })
-    expect(error).toBeInstanceOf(InputError)
-    expect(error.code).toBe('TEST_WIDGET_INVALID')
-    expect(error.version).toBe('@strongroom/widget@1.2.3')
-    expect(error.issue).toEqual({
-      code: 'too_big',
-      path: ['widget', 'size'],
-      message: 'is too big',
-    })
-    expect(error.shortMessage).toBe('widget.size: is too big')
-  })
 })
 
 describe('InputError reused by another package', () => {
