@@ -84,7 +84,6 @@ describe('error documentation', () => {
     const missing = Object.values(CoreErrorCode).filter((code) => !documented.has(code))
     expect(missing).toEqual([])
   })
-
 })
 
 describe('InputError reused by another package', () => {
