@@ -35,22 +35,31 @@ export type CoreErrorOptions = {
   cause?: unknown
   details?: string
   metaMessages?: readonly string[]
+  /**
+   * `<package>@<version>` of the package raising the error; default `@strongroom/core@<version>`.
+   * Other packages set it when they subclass {@link InputError} with their own codes.
+   */
+  version?: string | undefined
 }
 
-/** Base class of the errors raised by `@strongroom/core`. */
-export class CoreError<code extends CoreErrorCode = CoreErrorCode> extends StrongroomError<code> {
+/**
+ * Base class of the errors raised by `@strongroom/core`. The code is one of {@link CoreErrorCode}
+ * for core's own errors; other packages' {@link InputError} subclasses use their registered codes.
+ */
+export class CoreError<code extends string = CoreErrorCode> extends StrongroomError<code> {
   override name = 'CoreError'
   constructor(shortMessage: string, options: CoreErrorOptions & { code: code }) {
-    super(shortMessage, { ...options, version: `@strongroom/core@${version}` })
+    super(shortMessage, { ...options, version: options.version ?? `@strongroom/core@${version}` })
   }
 }
 
 /**
  * Bad input: a value from outside (HTTP, WebSocket, FIX, files, config) broke a rule.
- * Names the field (`path`) and the rule (`rule`); nothing was changed.
+ * Names the field (`path`) and the rule (`rule`); nothing was changed. Packages subclass it with
+ * their own registered codes and pass their `version`.
  */
 export class InputError<
-  code extends CoreErrorCode = CoreErrorCode,
+  code extends string = CoreErrorCode,
   rule extends string = string,
 > extends CoreError<code> {
   override name = 'InputError'

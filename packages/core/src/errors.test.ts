@@ -1,6 +1,6 @@
 import { documentedErrorCodes } from '@strongroom/testkit'
 import { describe, expect, it } from 'vitest'
-import { CoreError, CoreErrorCode, InvalidAmountError } from './coreErrors.js'
+import { CoreError, CoreErrorCode, InputError, InvalidAmountError } from './coreErrors.js'
 import { getErrorCodeInfo, listErrorCodes, registerErrorCodes } from './errorCodes.js'
 import { isStrongroomError, StrongroomError } from './errors.js'
 import { version } from './version.js'
@@ -83,5 +83,28 @@ describe('error documentation', () => {
     const documented = documentedErrorCodes()
     const missing = Object.values(CoreErrorCode).filter((code) => !documented.has(code))
     expect(missing).toEqual([])
+  })
+})
+
+describe('InputError subclassed by another package', () => {
+  it('carries that package code and version, and stays an InputError', () => {
+    class DemoInputError extends InputError<'DEMO_BAD_FIELD'> {
+      override name = 'DemoInputError'
+    }
+    const error = new DemoInputError('must be positive.', {
+      code: 'DEMO_BAD_FIELD',
+      path: ['transfers', 0, 'amount'],
+      rule: 'not_positive',
+      version: '@strongroom/demo@1.2.3',
+    })
+    expect(error).toBeInstanceOf(InputError)
+    expect(error.code).toBe('DEMO_BAD_FIELD')
+    expect(error.version).toBe('@strongroom/demo@1.2.3')
+    expect(error.shortMessage).toBe('transfers[0].amount: must be positive.')
+    expect(error.rule).toBe('not_positive')
+    expect(
+      new InvalidAmountError('bad', { code: 'CORE_INVALID_AMOUNT', path: [], rule: 'format' })
+        .version,
+    ).toBe(`@strongroom/core@${version}`)
   })
 })
