@@ -1,0 +1,52 @@
+// @strongroom/settlement — the only barrel. Every export is named here; index.test.ts snapshots the list.
+
+export {
+  assertWritten,
+  LedgerRejectedError,
+  MigrationMismatchError,
+  SchemaTooNewError,
+  SequenceRegressionError,
+  SettlementError,
+  SettlementErrorCode,
+  type SettlementErrorOptions,
+  SettlementInputError,
+  type SettlementInputRule,
+  type SettlementRejection,
+  type SettlementRejectionCode,
+  StoreFailedError,
+} from './errors.js'
+export { type Ledger, type OpenLedgerParameters, openLedger } from './ledger/openLedger.js'
+export {
+  ACCOUNT_FLAG_BITS,
+  type AccountFlags,
+  type AssetTotals,
+  type BalanceHistoryEntry,
+  type CreateAccountInput,
+  type LedgerAccount,
+  type LedgerTransferRecord,
+  type PendingState,
+  type PendingTransferInput,
+  type PostPendingTransferInput,
+  type SingleTransferInput,
+  type TransferInput,
+  type VoidPendingTransferInput,
+  type WriteResult,
+} from './ledger/types.js'
+export {
+  type MigrateSettlementSchemaReturnType,
+  type Migration,
+  migrateSettlementSchema,
+  settlementMigrations,
+} from './store/migrations.js'
+export {
+  type CreatePgliteStoreParameters,
+  type CreatePgliteStoreReturnType,
+  createPgliteStore,
+} from './store/pgliteStore.js'
+export {
+  type CreatePostgresStoreParameters,
+  type CreatePostgresStoreReturnType,
+  createPostgresStore,
+} from './store/postgresStore.js'
+export type { SettlementStore, SqlExecutor, SqlRow } from './store/sqlStore.js'
+export { version } from './version.js'
