@@ -15,6 +15,39 @@ export {
   type SettlementRejectionCode,
   StoreFailedError,
 } from './errors.js'
+export {
+  ACCOUNT_CODES,
+  ACCOUNT_ROLES,
+  availableAccount,
+  type CustodyWallet,
+  feeAccount,
+  lockedAccount,
+  type OpenCustomerAccountsParameters,
+  type OpenVenueAccountsParameters,
+  openCustomerAccounts,
+  openVenueAccounts,
+  TRANSFER_CODES,
+  VENUE_OWNER,
+  walletAccount,
+  walletOwner,
+} from './exchange/accounts.js'
+export {
+  assertSettlementEvents,
+  type LockEvent,
+  type ReleaseEvent,
+  type SettlementEvent,
+  type TradeEvent,
+} from './exchange/events.js'
+export {
+  type ApplyEventsParameters,
+  type ApplyEventsReturnType,
+  type CreateSettlerParameters,
+  createSettler,
+  type FeeRate,
+  type FeeSchedule,
+  type SettlementStrategy,
+  type Settler,
+} from './exchange/settler.js'
 export { type Ledger, type OpenLedgerParameters, openLedger } from './ledger/openLedger.js'
 export {
   ACCOUNT_FLAG_BITS,

@@ -57,19 +57,30 @@ export class DeltaSet {
 
 /**
  * The netted account update and its history rows, as CTEs to embed in a write statement.
- * Parameters `$<first>`…`$<first+4>` are {@link DeltaSet.arrays}; `writeSeq` and `at` are the
- * parameters named.
+ * Parameters `$<first>`…`$<first+4>` are {@link DeltaSet.arrays} (or, `postedOnly`, three:
+ * ids, posted debits, posted credits); `writeSeq` and `at` are SQL expressions.
  */
-export function accountUpdateCtes(first: number, writeSeq: string, at: string): string {
+export function accountUpdateCtes(
+  first: number,
+  writeSeq: string,
+  at: string,
+  postedOnly = false,
+): string {
   const p = (i: number) => `$${first + i}`
-  return `a as (
-    update ledger_accounts la set
+  const update = postedOnly
+    ? `update ledger_accounts la set
+      debits_posted = la.debits_posted + u.dpo,
+      credits_posted = la.credits_posted + u.cpo
+    from unnest(${p(0)}::int8[], ${p(1)}::numeric[], ${p(2)}::numeric[]) as u(id, dpo, cpo)`
+    : `update ledger_accounts la set
       debits_pending = la.debits_pending + u.dpe,
       debits_posted = la.debits_posted + u.dpo,
       credits_pending = la.credits_pending + u.cpe,
       credits_posted = la.credits_posted + u.cpo
     from unnest(${p(0)}::int8[], ${p(1)}::numeric[], ${p(2)}::numeric[], ${p(3)}::numeric[], ${p(4)}::numeric[])
-      as u(id, dpe, dpo, cpe, cpo)
+      as u(id, dpe, dpo, cpe, cpo)`
+  return `a as (
+    ${update}
     where la.id = u.id
     returning la.id, la.flags, la.debits_pending, la.debits_posted, la.credits_pending, la.credits_posted
   ),
