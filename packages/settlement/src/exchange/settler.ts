@@ -203,7 +203,10 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
       const id = Number(internals.cache.get(ref)!.id)
       if (ref.role === ACCOUNT_ROLES.available || ref.role === ACCOUNT_ROLES.locked) {
         let byAsset = customers.get(ref.owner)
-        if (!byAsset) customers.set(ref.owner, (byAsset = new Map()))
+        if (!byAsset) {
+          byAsset = new Map()
+          customers.set(ref.owner, byAsset)
+        }
         const slot = byAsset.get(ref.asset) ?? { available: -1, locked: -1 }
         if (ref.role === ACCOUNT_ROLES.available) slot.available = id
         else slot.locked = id

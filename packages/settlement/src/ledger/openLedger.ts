@@ -317,7 +317,7 @@ export async function openLedger(parameters: OpenLedgerParameters): Promise<Ledg
     },
 
     async lookupAccounts(refs) {
-      refs.forEach((ref, i) => assertAccountRef(ref, ['accounts', i]))
+      for (const [i, ref] of refs.entries()) assertAccountRef(ref, ['accounts', i])
       if (refs.length === 0) return []
       const rows = await store.query<AccountRow>(
         `select ${ACCOUNT_COLUMNS} from ledger_accounts a
