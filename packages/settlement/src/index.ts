@@ -32,12 +32,28 @@ export {
   walletOwner,
 } from './exchange/accounts.js'
 export {
+  type CreateDepositsParameters,
+  createDeposits,
+  type DepositProgressReturnType,
+  type Deposits,
+  type DetectDepositParameters,
+} from './exchange/deposits.js'
+export {
   assertSettlementEvents,
   type LockEvent,
   type ReleaseEvent,
   type SettlementEvent,
   type TradeEvent,
 } from './exchange/events.js'
+export {
+  type AssetReconciliation,
+  type CustodyBalance,
+  type CustodyBalancePort,
+  type ReconcileParameters,
+  type ReconciliationReport,
+  reconcile,
+  type WalletReconciliation,
+} from './exchange/reconcile.js'
 export {
   type ApplyEventsParameters,
   type ApplyEventsReturnType,
@@ -48,6 +64,12 @@ export {
   type SettlementStrategy,
   type Settler,
 } from './exchange/settler.js'
+export {
+  type ConfirmWithdrawalParameters,
+  createWithdrawals,
+  type RequestWithdrawalParameters,
+  type Withdrawals,
+} from './exchange/withdrawals.js'
 export { type Ledger, type OpenLedgerParameters, openLedger } from './ledger/openLedger.js'
 export {
   ACCOUNT_FLAG_BITS,

@@ -23,6 +23,20 @@ export function assertAccountRef(ref: LedgerAccountRef, path: IssuePath): void {
   }
 }
 
+/**
+ * Checks one part of an account ref (an owner, asset or wallet id).
+ *
+ * @throws {SettlementInputError}
+ */
+export function assertRefPart(value: unknown, path: IssuePath): void {
+  if (typeof value !== 'string' || !REF_PART.test(value)) {
+    throw new SettlementInputError('must be 1-128 characters from A-Z a-z 0-9 _ . : @ / -.', {
+      path,
+      rule: 'format',
+    })
+  }
+}
+
 /** @throws {SettlementInputError} */
 export function assertAmount(value: unknown, path: IssuePath): asserts value is bigint {
   if (typeof value !== 'bigint') {
