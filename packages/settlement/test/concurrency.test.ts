@@ -23,17 +23,46 @@ type Op =
 const account = fc.integer({ min: 0, max: OWNERS }) // OWNERS = the unrestricted source
 const amount = fc.bigInt({ min: 1n, max: 400n })
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ type: fc.constant('transfer' as const), from: account, to: account, asset: fc.integer({ min: 0, max: 1 }), amount }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      type: fc.constant('transfer' as const),
+      from: account,
+      to: account,
+      asset: fc.integer({ min: 0, max: 1 }),
+      amount,
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
       type: fc.constant('linked' as const),
-      legs: fc.array(fc.record({ from: account, to: account, amount }), { minLength: 2, maxLength: 4 }),
+      legs: fc.array(fc.record({ from: account, to: account, amount }), {
+        minLength: 2,
+        maxLength: 4,
+      }),
       asset: fc.integer({ min: 0, max: 1 }),
     }),
   },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('pending' as const), from: account, to: account, asset: fc.integer({ min: 0, max: 1 }), amount }) },
-  { weight: 2, arbitrary: fc.record({ type: fc.constant('resolve' as const), which: fc.nat(), post: fc.boolean(), partial: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('pending' as const),
+      from: account,
+      to: account,
+      asset: fc.integer({ min: 0, max: 1 }),
+      amount,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      type: fc.constant('resolve' as const),
+      which: fc.nat(),
+      post: fc.boolean(),
+      partial: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.constant({ type: 'replay' as const }) },
 )
 
@@ -54,7 +83,10 @@ describe.skipIf(!postgres.available)('8 concurrent writers on PostgreSQL (proper
   it('never overdraws a flagged account and keeps every asset at zero', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(op, { minLength: 4, maxLength: 14 }), { minLength: WRITERS, maxLength: WRITERS }),
+        fc.array(fc.array(op, { minLength: 4, maxLength: 14 }), {
+          minLength: WRITERS,
+          maxLength: WRITERS,
+        }),
         async (scripts) => {
           run++
           const ref = (index: number, asset: number) =>
@@ -93,13 +125,37 @@ describe.skipIf(!postgres.available)('8 concurrent writers on PostgreSQL (proper
                 const id = `r${run}-w${writer}-${n}`
                 let batch: TransferInput[] | undefined
                 if (step.type === 'transfer' && step.from !== step.to) {
-                  batch = [{ id, debit: ref(step.from, step.asset), credit: ref(step.to, step.asset), amount: step.amount, code: 1 }]
+                  batch = [
+                    {
+                      id,
+                      debit: ref(step.from, step.asset),
+                      credit: ref(step.to, step.asset),
+                      amount: step.amount,
+                      code: 1,
+                    },
+                  ]
                 } else if (step.type === 'linked') {
                   batch = step.legs
                     .filter((leg) => leg.from !== leg.to)
-                    .map((leg, i) => ({ id: `${id}-${i}`, debit: ref(leg.from, step.asset), credit: ref(leg.to, step.asset), amount: leg.amount, code: 2 }))
+                    .map((leg, i) => ({
+                      id: `${id}-${i}`,
+                      debit: ref(leg.from, step.asset),
+                      credit: ref(leg.to, step.asset),
+                      amount: leg.amount,
+                      code: 2,
+                    }))
                 } else if (step.type === 'pending' && step.from !== step.to) {
-                  batch = [{ kind: 'pending', id, debit: ref(step.from, step.asset), credit: ref(step.to, step.asset), amount: step.amount, code: 3, timeoutMs: 60_000 }]
+                  batch = [
+                    {
+                      kind: 'pending',
+                      id,
+                      debit: ref(step.from, step.asset),
+                      credit: ref(step.to, step.asset),
+                      amount: step.amount,
+                      code: 3,
+                      timeoutMs: 60_000,
+                    },
+                  ]
                 } else if (step.type === 'resolve' && pendings.length > 0) {
                   // Any writer may race to resolve any pending transfer: exactly one wins.
                   const pendingId = pendings[step.which % pendings.length]!
