@@ -29,8 +29,8 @@ export const SettlementErrorCode = registerErrorCodes('@strongroom/settlement', 
   SETTLEMENT_PENDING_EXPIRED: 'A post names a pending transfer whose timeout has passed.',
   SETTLEMENT_EXCEEDS_PENDING_AMOUNT: 'A post asks for more than the pending amount.',
   SETTLEMENT_NOT_PENDING: 'A post or void names a transfer that is not a pending transfer.',
-  SETTLEMENT_SEQUENCE_REGRESSION:
-    'Journaled events were given out of order or overlapping an applied batch unevenly.',
+  SETTLEMENT_PREDECESSOR_FAILED:
+    'A batch queued behind a failed batch of the same stream was not applied (resubmit from the failed one).',
   SETTLEMENT_SCHEMA_TOO_NEW:
     'The database holds a newer schema version than this package knows; migrations run forward only.',
   SETTLEMENT_MIGRATION_MISMATCH:
@@ -115,9 +115,9 @@ export class StoreFailedError extends SettlementError<'SETTLEMENT_STORE_FAILED'>
   override name = 'StoreFailedError'
 }
 
-/** Events were given out of order, or overlapping applied ones unevenly. */
-export class SequenceRegressionError extends SettlementError<'SETTLEMENT_SEQUENCE_REGRESSION'> {
-  override name = 'SequenceRegressionError'
+/** A batch was queued behind a batch of the same stream that failed, and was not applied. */
+export class PredecessorFailedError extends SettlementError<'SETTLEMENT_PREDECESSOR_FAILED'> {
+  override name = 'PredecessorFailedError'
 }
 
 /** Why the ledger refused a write; nothing was written. */

@@ -1,19 +1,20 @@
-import { createHash } from 'node:crypto'
-import { type LedgerAccountRef, mulDiv } from '@strongroom/core'
-import { SettlementInputError, type SettlementRejection, transferIdOf } from '../errors.js'
-import { accountUpdateCtes, insufficient } from '../ledger/accountDeltas.js'
+import { mulDiv } from '@strongroom/core'
+import {
+  PredecessorFailedError,
+  SettlementInputError,
+  type SettlementRejection,
+  transferIdOf,
+} from '../errors.js'
+import { insufficient } from '../ledger/accountDeltas.js'
 import { type Ledger, ledgerInternals } from '../ledger/openLedger.js'
 import { ACCOUNT_FLAG_BITS } from '../ledger/types.js'
 import type { SqlExecutor } from '../store/sqlStore.js'
 import { sqlState } from '../store/sqlStore.js'
-import {
-  ACCOUNT_ROLES,
-  availableAccount,
-  feeAccount,
-  lockedAccount,
-  TRANSFER_CODES,
-} from './accounts.js'
+import { AccountSlots } from './accountSlots.js'
+import { TRANSFER_CODES } from './accounts.js'
 import { assertSettlementEvents, type SettlementEvent } from './events.js'
+import { Netting } from './netting.js'
+import { writeNetted, writePerLeg } from './settlementWrites.js'
 
 /** A fee rate as a fraction: `{ numerator: 10n, denominator: 10_000n }` is 10 basis points. */
 export type FeeRate = { readonly numerator: bigint; readonly denominator: bigint }
@@ -68,49 +69,8 @@ export type Settler = {
   lastApplied(stream: string): Promise<number>
 }
 
-type Slot = { available: number; locked: number }
-
-/** One leg of an event: debit and credit account ids (numbers), amount, transfer code. */
+/** One leg of an event: debit and credit account slots, amount, transfer code. */
 type LegSink = (debit: number, credit: number, amount: bigint, code: number) => void
-
-class Netting {
-  readonly debits = new Map<number, bigint>()
-  readonly credits = new Map<number, bigint>()
-  readonly sink: LegSink = (debit, credit, amount) => {
-    this.debits.set(debit, (this.debits.get(debit) ?? 0n) + amount)
-    this.credits.set(credit, (this.credits.get(credit) ?? 0n) + amount)
-  }
-
-  ids(): number[] {
-    const ids = new Set<number>(this.debits.keys())
-    for (const id of this.credits.keys()) ids.add(id)
-    return [...ids].sort((a, b) => a - b)
-  }
-
-  arrays(ids: readonly number[]): [string, string, string] {
-    let d = ''
-    let c = ''
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!
-      if (i > 0) {
-        d += ','
-        c += ','
-      }
-      d += this.debits.get(id) ?? 0n
-      c += this.credits.get(id) ?? 0n
-    }
-    return [`{${ids.join(',')}}`, `{${d}}`, `{${c}}`]
-  }
-
-  digest(events: readonly SettlementEvent[]): string {
-    const ids = this.ids()
-    const hash = createHash('sha256')
-    hash.update(`${events.length}|${events[0]!.key}|${events[events.length - 1]!.key}`)
-    for (const id of ids)
-      hash.update(`|${id}:${this.debits.get(id) ?? 0n}:${this.credits.get(id) ?? 0n}`)
-    return hash.digest('hex')
-  }
-}
 
 class Rejected extends Error {
   readonly rejection: SettlementRejection
@@ -137,8 +97,15 @@ function assertRate(rate: FeeRate, path: string): void {
   }
 }
 
+const STREAM = /^[A-Za-z0-9_.:@/-]{1,128}$/
+
 /**
  * Creates the settler that applies journaled exchange events to a ledger.
+ *
+ * Calls to {@link Settler.apply} may overlap: each batch is validated and netted at once (while
+ * an earlier batch is still being written), and written strictly in call order. If a batch
+ * fails, the batches queued behind it on the same stream are refused with
+ * {@link PredecessorFailedError} rather than applied out of order.
  *
  * @example
  * ```ts
@@ -153,99 +120,41 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
   assertRate(fees.taker, 'taker')
   const strategy = parameters.strategy ?? 'netted'
   const internals = ledgerInternals(parameters.ledger)
-  const customers = new Map<string, Map<string, Slot>>()
-  const feeSlots = new Map<string, { maker: number; taker: number }>()
-  const refById = new Map<number, { ref: LedgerAccountRef; flags: number }>()
+  const slots = new AccountSlots()
+  /** Per stream: the last queued write, resolving to whether it succeeded. */
+  const chains = new Map<string, Promise<boolean>>()
 
-  const customer = (owner: string, asset: string): Slot | undefined =>
-    customers.get(owner)?.get(asset)
-
-  /** Makes sure every account the events touch is known; returns the first unknown one. */
-  async function prepare(
-    events: readonly SettlementEvent[],
-  ): Promise<{ ref: LedgerAccountRef; key: string } | undefined> {
-    const wanted: { ref: LedgerAccountRef; key: string }[] = []
-    const want = (owner: string, asset: string, key: string) => {
-      if (!customer(owner, asset)) {
-        wanted.push({ ref: availableAccount(owner, asset), key })
-        wanted.push({ ref: lockedAccount(owner, asset), key })
-      }
-    }
-    const wantFees = (asset: string, key: string) => {
-      if (!feeSlots.has(asset)) {
-        wanted.push({ ref: feeAccount(asset, 'maker'), key })
-        wanted.push({ ref: feeAccount(asset, 'taker'), key })
-      }
-    }
-    for (const event of events) {
-      if (event.type === 'trade') {
-        want(event.buyer, event.base, event.key)
-        want(event.buyer, event.quote, event.key)
-        want(event.seller, event.base, event.key)
-        want(event.seller, event.quote, event.key)
-        wantFees(event.base, event.key)
-        wantFees(event.quote, event.key)
-      } else {
-        want(event.owner, event.asset, event.key)
-      }
-    }
-    if (wanted.length === 0) return undefined
-    await internals.cache.resolve(
-      internals.store,
-      wanted.map((w) => w.ref),
-    )
-    for (const { ref, key } of wanted) {
-      const found = internals.cache.get(ref)
-      if (!found) return { ref, key }
-      refById.set(Number(found.id), { ref: found.ref, flags: found.flags })
-    }
-    for (const { ref } of wanted) {
-      const id = Number(internals.cache.get(ref)!.id)
-      if (ref.role === ACCOUNT_ROLES.available || ref.role === ACCOUNT_ROLES.locked) {
-        let byAsset = customers.get(ref.owner)
-        if (!byAsset) {
-          byAsset = new Map()
-          customers.set(ref.owner, byAsset)
-        }
-        const slot = byAsset.get(ref.asset) ?? { available: -1, locked: -1 }
-        if (ref.role === ACCOUNT_ROLES.available) slot.available = id
-        else slot.locked = id
-        byAsset.set(ref.asset, slot)
-      } else {
-        const slot = feeSlots.get(ref.asset) ?? { maker: -1, taker: -1 }
-        if (ref.role === ACCOUNT_ROLES.makerFees) slot.maker = id
-        else slot.taker = id
-        feeSlots.set(ref.asset, slot)
-      }
-    }
-    return undefined
-  }
-
-  /** Emits the legs of one event (accounts known). */
+  /** Emits the legs of one event as slots (accounts known). */
   function legs(event: SettlementEvent, sink: LegSink): void {
     if (event.type === 'lock') {
-      const slot = customer(event.owner, event.asset)!
+      const slot = slots.customer(event.owner, event.asset)!
       sink(slot.available, slot.locked, event.amount, TRANSFER_CODES.lock)
       return
     }
     if (event.type === 'release') {
-      const slot = customer(event.owner, event.asset)!
+      const slot = slots.customer(event.owner, event.asset)!
       sink(slot.locked, slot.available, event.amount, TRANSFER_CODES.release)
       return
     }
-    const buyerBase = customer(event.buyer, event.base)!
-    const buyerQuote = customer(event.buyer, event.quote)!
-    const sellerBase = customer(event.seller, event.base)!
-    const sellerQuote = customer(event.seller, event.quote)!
-    const buyerRate = event.maker === 'buyer' ? fees.maker : fees.taker
-    const sellerRate = event.maker === 'seller' ? fees.maker : fees.taker
+    const buyerBase = slots.customer(event.buyer, event.base)!
+    const buyerQuote = slots.customer(event.buyer, event.quote)!
+    const sellerBase = slots.customer(event.seller, event.base)!
+    const sellerQuote = slots.customer(event.seller, event.quote)!
+    const buyerIsMaker = event.maker === 'buyer'
+    const buyerRate = buyerIsMaker ? fees.maker : fees.taker
+    const sellerRate = buyerIsMaker ? fees.taker : fees.maker
     const buyerFee =
-      event.buyerFee ?? mulDiv(event.baseAmount, buyerRate.numerator, buyerRate.denominator, 'ceil')
+      event.buyerFee ??
+      (buyerRate.numerator === 0n
+        ? 0n
+        : mulDiv(event.baseAmount, buyerRate.numerator, buyerRate.denominator, 'ceil'))
     const sellerFee =
       event.sellerFee ??
-      mulDiv(event.quoteAmount, sellerRate.numerator, sellerRate.denominator, 'ceil')
-    const baseFees = feeSlots.get(event.base)!
-    const quoteFees = feeSlots.get(event.quote)!
+      (sellerRate.numerator === 0n
+        ? 0n
+        : mulDiv(event.quoteAmount, sellerRate.numerator, sellerRate.denominator, 'ceil'))
+    const baseFees = slots.fees(event.base)!
+    const quoteFees = slots.fees(event.quote)!
     // Delivery: base from the seller's hold to the buyer, less the buyer's fee.
     if (event.baseAmount > buyerFee) {
       sink(
@@ -256,12 +165,11 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
       )
     }
     if (buyerFee > 0n) {
-      const to = event.maker === 'buyer' ? baseFees.maker : baseFees.taker
       sink(
         sellerBase.locked,
-        to,
+        buyerIsMaker ? baseFees.maker : baseFees.taker,
         buyerFee,
-        event.maker === 'buyer' ? TRANSFER_CODES.makerFee : TRANSFER_CODES.takerFee,
+        buyerIsMaker ? TRANSFER_CODES.makerFee : TRANSFER_CODES.takerFee,
       )
     }
     // Payment: quote from the buyer's hold to the seller, less the seller's fee.
@@ -274,20 +182,34 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
       )
     }
     if (sellerFee > 0n) {
-      const to = event.maker === 'seller' ? quoteFees.maker : quoteFees.taker
       sink(
         buyerQuote.locked,
-        to,
+        buyerIsMaker ? quoteFees.taker : quoteFees.maker,
         sellerFee,
-        event.maker === 'seller' ? TRANSFER_CODES.makerFee : TRANSFER_CODES.takerFee,
+        buyerIsMaker ? TRANSFER_CODES.takerFee : TRANSFER_CODES.makerFee,
       )
     }
   }
 
-  function net(events: readonly SettlementEvent[]): Netting {
-    const netting = new Netting()
-    for (const event of events) legs(event, netting.sink)
-    return netting
+  type Prepared = {
+    netting: Netting
+    sorted: number[]
+    arrays: [string, string, string]
+    digest: string
+  }
+
+  function net(events: readonly SettlementEvent[]): Prepared {
+    const netting = new Netting(slots.size)
+    for (const event of events) legs(event, netting.add)
+    const sorted = netting.sorted(slots.order, slots.accountIds)
+    const arrays = netting.arrays(sorted, slots.accountIds)
+    const digest = Netting.digest(
+      events.length,
+      events[0]!.key,
+      events[events.length - 1]!.key,
+      arrays,
+    )
+    return { netting, sorted, arrays, digest }
   }
 
   /** Checks already-applied events against the stored batches they fully cover. */
@@ -321,7 +243,7 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
         slice.length === Number(batch.event_count) &&
         slice[0]?.key === batch.first_key &&
         slice[slice.length - 1]?.key === batch.last_key &&
-        net(slice).digest(slice) === batch.digest
+        net(slice).digest === batch.digest
       if (!same) {
         return {
           code: 'SETTLEMENT_ID_CONFLICT',
@@ -343,156 +265,63 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
     return Number(row!.last_seq)
   }
 
-  async function writeNetted(
-    db: SqlExecutor,
-    stream: string,
-    fresh: readonly SettlementEvent[],
-    netting: Netting,
-    now: number,
-  ): Promise<void> {
-    const ids = netting.ids()
-    await db.query(
-      `with ws as (select nextval('ledger_write_seq') as s),
-       b as (
-         insert into settlement_batches
-           (stream, first_seq, last_seq, event_count, first_key, last_key, digest, write_seq, at)
-         select $1, $2, $3, $4, $5, $6, $7, s, $8 from ws
-         returning 1
-       ),
-       c as (update settlement_cursors set last_seq = $3 where stream = $1 returning 1),
-       ${accountUpdateCtes(9, '(select s from ws)', '$8::int8', true)}
-       select (select count(*) from a)::int as accounts`,
-      [
-        stream,
-        fresh[0]!.seq,
-        fresh[fresh.length - 1]!.seq,
-        fresh.length,
-        fresh[0]!.key,
-        fresh[fresh.length - 1]!.key,
-        netting.digest(fresh),
-        String(now),
-        ...netting.arrays(ids),
-      ],
-    )
-  }
-
-  async function writePerLeg(
-    db: SqlExecutor,
-    stream: string,
-    fresh: readonly SettlementEvent[],
-    netting: Netting,
-    now: number,
-  ): Promise<void> {
-    const [seqRow] = await db.query<{ s: string }>(`select nextval('ledger_write_seq')::text as s`)
-    const writeSeq = seqRow!.s
-    for (const event of fresh) {
-      const eventLegs: [number, number, bigint, number][] = []
-      legs(event, (debit, credit, amount, code) => eventLegs.push([debit, credit, amount, code]))
-      for (let n = 0; n < eventLegs.length; n++) {
-        const [debit, credit, amount, code] = eventLegs[n]!
-        await db.query(
-          `insert into ledger_transfers (id, debit_account_id, credit_account_id, amount, kind,
-             code, reference, write_seq, created_at)
-           values ($1, $2, $3, $4, 0, $5, $6, $7, $8)`,
-          [
-            `~${stream}:${event.seq}:${n}`,
-            debit,
-            credit,
-            amount.toString(),
-            code,
-            event.key,
-            writeSeq,
-            String(now),
-          ],
-        )
-        await db.query(
-          'update ledger_accounts set debits_posted = debits_posted + $1 where id = $2',
-          [amount.toString(), debit],
-        )
-        await db.query(
-          'update ledger_accounts set credits_posted = credits_posted + $1 where id = $2',
-          [amount.toString(), credit],
-        )
-      }
-    }
-    await db.query(
-      `insert into settlement_batches
-         (stream, first_seq, last_seq, event_count, first_key, last_key, digest, write_seq, at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        stream,
-        fresh[0]!.seq,
-        fresh[fresh.length - 1]!.seq,
-        fresh.length,
-        fresh[0]!.key,
-        fresh[fresh.length - 1]!.key,
-        netting.digest(fresh),
-        writeSeq,
-        String(now),
-      ],
-    )
-    await db.query('update settlement_cursors set last_seq = $2 where stream = $1', [
-      stream,
-      fresh[fresh.length - 1]!.seq,
-    ])
-    await db.query(
-      `insert into ledger_balance_history
-         (account_id, write_seq, at, debits_pending, debits_posted, credits_pending, credits_posted)
-       select id, $2, $3, debits_pending, debits_posted, credits_pending, credits_posted
-         from ledger_accounts where id = any($1::int8[]) and flags & ${ACCOUNT_FLAG_BITS.history} <> 0`,
-      [`{${netting.ids().join(',')}}`, writeSeq, String(now)],
-    )
-  }
-
   /** After a CHECK breach: which account, and the first event that debits it. */
   async function diagnose(
     events: readonly SettlementEvent[],
-    netting: Netting,
+    prepared: Prepared,
   ): Promise<SettlementRejection> {
-    const ids = netting.ids()
+    const { netting, sorted } = prepared
     const rows = await internals.store.query<{
       id: string
       flags: number
       dpe: string
       dpo: string
-      cpe: string
       cpo: string
     }>(
       `select id::text as id, flags, debits_pending::text as dpe, debits_posted::text as dpo,
-              credits_pending::text as cpe, credits_posted::text as cpo
+              credits_posted::text as cpo
          from ledger_accounts where id = any($1::int8[]) order by id`,
-      [`{${ids.join(',')}}`],
+      [`{${sorted.map((slot) => slots.accountIds[slot]).join(',')}}`],
     )
+    const slotOf = new Map(sorted.map((slot) => [slots.accountIds[slot]!, slot]))
     for (const row of rows) {
-      const id = Number(row.id)
-      const debits = BigInt(row.dpe) + BigInt(row.dpo) + (netting.debits.get(id) ?? 0n)
-      const credits = BigInt(row.cpo) + (netting.credits.get(id) ?? 0n)
+      const slot = slotOf.get(Number(row.id))!
+      const debits = BigInt(row.dpe) + BigInt(row.dpo) + netting.debits[slot]!
+      const credits = BigInt(row.cpo) + netting.credits[slot]!
       if (row.flags & ACCOUNT_FLAG_BITS.debitsMustNotExceedCredits && debits > credits) {
         const culprit = events.find((event) => {
           let hit = false
           legs(event, (debit) => {
-            if (debit === id) hit = true
+            if (debit === slot) hit = true
           })
           return hit
         })
-        return insufficient(refById.get(id)?.ref, culprit?.key, debits - credits)
+        return insufficient(slots.refs[slot], culprit?.key, debits - credits)
       }
     }
     return insufficient(undefined, undefined, undefined)
   }
 
-  async function applyOnce(
+  const legsWithIds = (event: SettlementEvent) => {
+    const out: [number, number, bigint, number][] = []
+    legs(event, (debit, credit, amount, code) =>
+      out.push([slots.accountIds[debit]!, slots.accountIds[credit]!, amount, code]),
+    )
+    return out
+  }
+
+  async function commit(
     stream: string,
     events: readonly SettlementEvent[],
+    prepared: Prepared,
   ): Promise<ApplyEventsReturnType> {
-    let netting: Netting | undefined
-    let fresh: readonly SettlementEvent[] = []
+    let written: { fresh: readonly SettlementEvent[]; prepared: Prepared } | undefined
     try {
       return await internals.withRetry(async (tx) => {
         const lastSeq = await lockCursor(tx, stream)
         const firstFresh = events.findIndex((e) => e.seq > lastSeq)
         const applied = firstFresh === -1 ? events : events.slice(0, firstFresh)
-        fresh = firstFresh === -1 ? [] : events.slice(firstFresh)
+        const fresh = firstFresh === -1 ? [] : events.slice(firstFresh)
         if (applied.length > 0) {
           const refused = await verifyApplied(tx, stream, applied)
           if (refused) throw new Rejected(refused)
@@ -500,11 +329,21 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
         if (fresh.length === 0) {
           return { ok: true, applied: 0, skipped: applied.length, lastSeq } as const
         }
-        netting = net(fresh)
-        const now = internals.clock.now()
+        const freshPrepared = firstFresh === 0 ? prepared : net(fresh)
+        written = { fresh, prepared: freshPrepared }
+        const batch = {
+          stream,
+          events: fresh,
+          arrays: freshPrepared.arrays,
+          slots: freshPrepared.sorted,
+          accountIds: slots.accountIds,
+          flags: slots.flags,
+          digest: freshPrepared.digest,
+          now: internals.clock.now(),
+        }
         try {
-          if (strategy === 'netted') await writeNetted(tx, stream, fresh, netting, now)
-          else await writePerLeg(tx, stream, fresh, netting, now)
+          if (strategy === 'netted') await writeNetted(tx, batch)
+          else await writePerLeg(tx, batch, legsWithIds)
         } catch (error) {
           if (sqlState(error) === '23514') throw new BalanceBreach()
           throw error
@@ -518,8 +357,8 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
       })
     } catch (error) {
       if (error instanceof Rejected) return { ok: false, rejection: error.rejection }
-      if (error instanceof BalanceBreach && netting) {
-        return { ok: false, rejection: await diagnose(fresh, netting) }
+      if (error instanceof BalanceBreach && written) {
+        return { ok: false, rejection: await diagnose(written.fresh, written.prepared) }
       }
       throw error
     }
@@ -527,26 +366,51 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
 
   return {
     async apply({ stream, events }) {
-      if (typeof stream !== 'string' || !/^[A-Za-z0-9_.:@/-]{1,128}$/.test(stream)) {
+      if (typeof stream !== 'string' || !STREAM.test(stream)) {
         throw new SettlementInputError('must be 1-128 characters from A-Z a-z 0-9 _ . : @ / -.', {
           path: ['stream'],
           rule: 'format',
         })
       }
       assertSettlementEvents(events)
-      const unknown = await prepare(events)
-      if (unknown) {
-        return {
-          ok: false,
-          rejection: {
-            code: 'SETTLEMENT_UNKNOWN_ACCOUNT',
-            message: `No account ${unknown.ref.owner}/${unknown.ref.asset}/${unknown.ref.role}.`,
-            transferId: transferIdOf(unknown.key),
-            account: unknown.ref,
-          },
+      const previous = chains.get(stream) ?? Promise.resolve(true)
+      let settle: (ok: boolean) => void = () => {}
+      const done = new Promise<boolean>((resolve) => {
+        settle = resolve
+      })
+      chains.set(stream, done)
+      try {
+        const unknown = await slots.prepare(internals.store, internals.cache, events)
+        if (unknown) {
+          await previous
+          settle(false)
+          return {
+            ok: false,
+            rejection: {
+              code: 'SETTLEMENT_UNKNOWN_ACCOUNT',
+              message: `No account ${unknown.ref.owner}/${unknown.ref.asset}/${unknown.ref.role}.`,
+              transferId: transferIdOf(unknown.key),
+              account: unknown.ref,
+            },
+          }
         }
+        // Net now, while an earlier batch may still be writing; write after it.
+        const prepared = net(events)
+        if (!(await previous)) {
+          throw new PredecessorFailedError(
+            `An earlier batch of stream ${stream} failed; this one (from sequence ${events[0]!.seq}) was not applied.`,
+            { code: 'SETTLEMENT_PREDECESSOR_FAILED' },
+          )
+        }
+        const result = await commit(stream, events, prepared)
+        settle(result.ok)
+        return result
+      } catch (error) {
+        settle(false)
+        throw error
+      } finally {
+        if (chains.get(stream) === done) chains.delete(stream)
       }
-      return applyOnce(stream, events)
     },
 
     async lastApplied(stream) {

@@ -45,8 +45,7 @@ create table ledger_accounts (
     check ((flags & 4) = 0 or credits_pending + credits_posted <= debits_posted),
   constraint ledger_accounts_nonnegative
     check (debits_pending >= 0 and debits_posted >= 0 and credits_pending >= 0 and credits_posted >= 0)
-) with (fillfactor = 70);
-create index ledger_accounts_asset on ledger_accounts (asset);
+) with (fillfactor = 50);
 
 -- kind: 0 single, 1 pending, 2 post pending, 3 void pending, 4 expire pending
 -- state (pending transfers only): 1 pending, 2 posted, 3 voided, 4 expired
@@ -121,8 +120,8 @@ export type MigrateSettlementSchemaReturnType = {
 }
 
 /**
- * Brings the store's schema up to the newest version, forward only, one transaction per step,
- * under an advisory lock (several processes may call it at once). Already-applied steps are
+ * Brings the store's schema up to the newest version, forward only, all missing steps in one
+ * transaction, under an advisory lock (several processes may call it at once). Already-applied steps are
  * checked against their checksums.
  *
  * @throws {SchemaTooNewError} when the database is at a version this package does not know.
