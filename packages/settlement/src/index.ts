@@ -83,6 +83,7 @@ export {
   type PendingTransferInput,
   type PostPendingTransferInput,
   type SingleTransferInput,
+  type TransferCommon,
   type TransferInput,
   type VoidPendingTransferInput,
   type WriteResult,

@@ -38,7 +38,9 @@ const eventArb = fc.oneof(
   }),
 )
 
-function toEvents(raw: fc.infer<typeof eventArb>[], firstSeq: number): SettlementEvent[] {
+type RawEvent = typeof eventArb extends fc.Arbitrary<infer T> ? T : never
+
+function toEvents(raw: RawEvent[], firstSeq: number): SettlementEvent[] {
   return raw.map((e, i): SettlementEvent => {
     const seq = firstSeq + i
     if (e.type === 'trade') {

@@ -43,7 +43,7 @@ export type LedgerAccount = {
 }
 
 /** Fields every new transfer carries. */
-type TransferCommon = {
+export type TransferCommon = {
   /** Client-supplied id (1-128 of `[A-Za-z0-9_.:-]`): the same id and contents twice is one write. */
   readonly id: string
   /** Business classification (trade, fee, deposit…), a non-negative 32-bit integer. */
