@@ -6,8 +6,9 @@
 //
 // Run: `npm run bench -- @strongroom/settlement` (full size), or here:
 //   node --conditions=@strongroom/source --import tsx bench/index.ts --trades 200000 --stores pglite
-// Flags: --trades N (1000000) --accounts N (10000) --batch N[,N…] (8190,65536)
-//        --baseline-trades N (16380) --stores pglite,postgres
+// Flags: --trades N (1000000) --accounts N (10000) --batch N[,N…] (8190,65536,131072)
+//        --baseline-trades N (16380) --stores pglite,pglite-file,postgres
+//        --depth N (batches in flight; default 2 on PostgreSQL, 1 on PGlite)
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -38,10 +39,10 @@ const { values } = parseArgs({
   options: {
     trades: { type: 'string', default: '1000000' },
     accounts: { type: 'string', default: '10000' },
-    batch: { type: 'string', default: '8190,65536' },
+    batch: { type: 'string', default: '8190,65536,131072' },
     'baseline-trades': { type: 'string', default: '16380' },
     stores: { type: 'string', default: 'pglite,pglite-file,postgres' },
-    depth: { type: 'string', default: '2' },
+    depth: { type: 'string' },
   },
 })
 const trades = Number(values.trades)
@@ -49,7 +50,10 @@ const accounts = Number(values.accounts)
 const batchSizes = values.batch.split(',').map(Number)
 const baselineTrades = Number(values['baseline-trades'])
 const stores = values.stores.split(',') as StoreName[]
-const depth = Number(values.depth)
+// PostgreSQL works in its own process: net the next batch while it writes one. PGlite runs in
+// this thread, so there is nothing to overlap.
+const depthOf = (kind: StoreName) =>
+  values.depth !== undefined ? Number(values.depth) : kind === 'postgres' ? 2 : 1
 type StoreName = 'pglite' | 'pglite-file' | 'postgres'
 const TARGETS = { postgres: 250_000, pglite: 100_000, 'pglite-file': 100_000 } as const
 const LABELS = {
@@ -257,7 +261,7 @@ for (const kind of stores) {
     )
     const rows: Measurement[] = []
     for (const [i, batch] of batchSizes.entries()) {
-      rows.push(await measure(ledger, 'netted', batch, trades, `netted-${i}`, 1 + i, depth))
+      rows.push(await measure(ledger, 'netted', batch, trades, `netted-${i}`, 1 + i, depthOf(kind)))
     }
     rows.push(
       await measure(

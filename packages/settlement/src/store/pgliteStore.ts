@@ -9,6 +9,11 @@ export type CreatePgliteStoreParameters = {
    * operating system. Production ledgers use {@link createPostgresStore}.
    */
   readonly dataDir?: string | undefined
+  /**
+   * Extra `postgresql.conf` settings (`name=value`). An in-memory store turns off
+   * `full_page_writes` (there is no crash to recover from); settings given here win.
+   */
+  readonly settings?: readonly string[] | undefined
 }
 
 /** What {@link createPgliteStore} returns. */
@@ -44,7 +49,10 @@ function executor(db: {
 export async function createPgliteStore(
   parameters: CreatePgliteStoreParameters = {},
 ): Promise<CreatePgliteStoreReturnType> {
-  const db = new PGlite(parameters.dataDir)
+  const defaults = parameters.dataDir === undefined ? ['full_page_writes=off'] : []
+  const db = new PGlite(parameters.dataDir, {
+    postgresqlconf: [...defaults, ...(parameters.settings ?? [])],
+  })
   await db.waitReady
   const base = executor(db)
   return {
