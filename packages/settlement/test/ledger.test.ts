@@ -319,6 +319,34 @@ describe.each(storeKinds)('ledger on %s', (kind) => {
     })
   })
 
+  it('stores free text exactly, whatever it contains', async () => {
+    const nasty = [
+      'NULL',
+      'a"b',
+      'back\\slash',
+      '{x,y}',
+      "it's",
+      'tab\tnew\nline',
+      'ünï😀',
+      ' spaced ',
+    ]
+    const result = await ledger.createTransfers(
+      nasty.map((reference, i) => ({
+        id: `text-${i}`,
+        debit: worldEth,
+        credit: aliceEth,
+        amount: 1n,
+        code: 10,
+        reference,
+      })),
+    )
+    expect(result).toMatchObject({ ok: true })
+    const stored = await ledger.lookupTransfers(nasty.map((_, i) => `text-${i}`))
+    expect(stored.map((t) => t?.reference)).toEqual(nasty)
+    const [none] = await ledger.lookupTransfers(['dep-1'])
+    expect(none!.reference).toBeUndefined()
+  })
+
   it('keeps 256-bit amounts exact', async () => {
     const big = MAX_UINT256 - 7n
     expect(

@@ -36,11 +36,15 @@ async function writeHistory(db: SqlExecutor, batch: BatchWrite, writeSeq: string
  * The netted write: the batch record, the stream cursor and one update of every touched account
  * (its summed debits and credits) in one statement. CHECK constraints refuse any overdraft.
  */
-export async function writeNetted(db: SqlExecutor, batch: BatchWrite): Promise<void> {
+export async function writeNetted(
+  db: SqlExecutor,
+  batch: BatchWrite,
+  dispatched: () => void = () => {},
+): Promise<void> {
   const { events } = batch
   // Large joins stay in memory instead of spilling to temporary files.
   await db.query(`set local work_mem = '256MB'`)
-  const [row] = await db.query<{ write_seq: string }>(
+  const written = db.query<{ write_seq: string }>(
     `with ws as (select nextval('ledger_write_seq') as s),
      b as (
        insert into settlement_batches
@@ -69,6 +73,9 @@ export async function writeNetted(db: SqlExecutor, batch: BatchWrite): Promise<v
       ...batch.arrays,
     ],
   )
+  // The statement is on its way: the next batch may be netted while the database works.
+  dispatched()
+  const [row] = await written
   await writeHistory(db, batch, row!.write_seq)
 }
 

@@ -72,6 +72,16 @@ export type Settler = {
 /** One leg of an event: debit and credit account slots, amount, transfer code. */
 type LegSink = (debit: number, credit: number, amount: bigint, code: number) => void
 
+/** A queued batch: when its write statement is on the wire, and whether it succeeded. */
+type Link = { readonly dispatched: Promise<void>; readonly done: Promise<boolean> }
+
+const IDLE: Link = { dispatched: Promise.resolve(), done: Promise.resolve(true) }
+
+/** Events netted between two yields to the event loop while another batch is being written. */
+const NET_SLICE = 4_096
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
+
 class Rejected extends Error {
   readonly rejection: SettlementRejection
   constructor(rejection: SettlementRejection) {
@@ -121,8 +131,8 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
   const strategy = parameters.strategy ?? 'netted'
   const internals = ledgerInternals(parameters.ledger)
   const slots = new AccountSlots()
-  /** Per stream: the last queued write, resolving to whether it succeeded. */
-  const chains = new Map<string, Promise<boolean>>()
+  /** Per stream: the last queued write (statement sent; done and whether it succeeded). */
+  const chains = new Map<string, Link>()
 
   /** Emits the legs of one event as slots (accounts known). */
   function legs(event: SettlementEvent, sink: LegSink): void {
@@ -201,6 +211,25 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
   function net(events: readonly SettlementEvent[]): Prepared {
     const netting = new Netting(slots.size)
     for (const event of events) legs(event, netting.add)
+    return finish(events, netting)
+  }
+
+  /**
+   * {@link net} in slices, yielding to the event loop between them, so that the statement of
+   * the batch before (megabytes of parameters) keeps flowing to the database meanwhile.
+   */
+  async function netInSlices(events: readonly SettlementEvent[]): Promise<Prepared> {
+    const netting = new Netting(slots.size)
+    for (let start = 0; start < events.length; start += NET_SLICE) {
+      if (start > 0) await yieldToEventLoop()
+      const end = Math.min(events.length, start + NET_SLICE)
+      for (let i = start; i < end; i++) legs(events[i]!, netting.add)
+    }
+    await yieldToEventLoop()
+    return finish(events, netting)
+  }
+
+  function finish(events: readonly SettlementEvent[], netting: Netting): Prepared {
     const sorted = netting.sorted(slots.order, slots.accountIds)
     const arrays = netting.arrays(sorted, slots.accountIds)
     const digest = Netting.digest(
@@ -314,6 +343,7 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
     stream: string,
     events: readonly SettlementEvent[],
     prepared: Prepared,
+    dispatched: () => void,
   ): Promise<ApplyEventsReturnType> {
     let written: { fresh: readonly SettlementEvent[]; prepared: Prepared } | undefined
     try {
@@ -327,6 +357,7 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
           if (refused) throw new Rejected(refused)
         }
         if (fresh.length === 0) {
+          dispatched()
           return { ok: true, applied: 0, skipped: applied.length, lastSeq } as const
         }
         const freshPrepared = firstFresh === 0 ? prepared : net(fresh)
@@ -342,8 +373,11 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
           now: internals.clock.now(),
         }
         try {
-          if (strategy === 'netted') await writeNetted(tx, batch)
-          else await writePerLeg(tx, batch, legsWithIds)
+          if (strategy === 'netted') await writeNetted(tx, batch, dispatched)
+          else {
+            dispatched()
+            await writePerLeg(tx, batch, legsWithIds)
+          }
         } catch (error) {
           if (sqlState(error) === '23514') throw new BalanceBreach()
           throw error
@@ -373,16 +407,22 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
         })
       }
       assertSettlementEvents(events)
-      const previous = chains.get(stream) ?? Promise.resolve(true)
+      const previous = chains.get(stream) ?? IDLE
+      let dispatched: () => void = () => {}
       let settle: (ok: boolean) => void = () => {}
-      const done = new Promise<boolean>((resolve) => {
-        settle = resolve
-      })
-      chains.set(stream, done)
+      const link: Link = {
+        dispatched: new Promise<void>((resolve) => {
+          dispatched = resolve
+        }),
+        done: new Promise<boolean>((resolve) => {
+          settle = resolve
+        }),
+      }
+      chains.set(stream, link)
       try {
         const unknown = await slots.prepare(internals.store, internals.cache, events)
         if (unknown) {
-          await previous
+          await previous.done
           settle(false)
           return {
             ok: false,
@@ -394,22 +434,25 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
             },
           }
         }
-        // Net now, while an earlier batch may still be writing; write after it.
-        const prepared = net(events)
-        if (!(await previous)) {
+        // Net this batch while the one before it executes in the database (its statement is
+        // on the wire by then), then write after it.
+        await previous.dispatched
+        const prepared = previous === IDLE ? net(events) : await netInSlices(events)
+        if (!(await previous.done)) {
           throw new PredecessorFailedError(
             `An earlier batch of stream ${stream} failed; this one (from sequence ${events[0]!.seq}) was not applied.`,
             { code: 'SETTLEMENT_PREDECESSOR_FAILED' },
           )
         }
-        const result = await commit(stream, events, prepared)
+        const result = await commit(stream, events, prepared, dispatched)
         settle(result.ok)
         return result
       } catch (error) {
         settle(false)
         throw error
       } finally {
-        if (chains.get(stream) === done) chains.delete(stream)
+        dispatched()
+        if (chains.get(stream) === link) chains.delete(stream)
       }
     },
 
