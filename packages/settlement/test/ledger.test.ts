@@ -354,11 +354,13 @@ describe.each(storeKinds)('ledger on %s', (kind) => {
         { id: 'huge', debit: worldEth, credit: aliceEth, amount: big, code: 10 },
       ]),
     ).toMatchObject({ ok: true })
-    expect(await available(ledger, aliceEth)).toBe(big)
+    // with the 8 units of the free-text test: a balance of exactly 2^256, beyond any one amount
+    expect(await available(ledger, aliceEth)).toBe(big + 8n)
+    expect(big + 8n).toBe(2n ** 256n)
     const totals = await ledger.assetTotals()
     const eth = totals.find((t) => t.asset === 'ETH')!
-    expect(eth.creditsPosted).toBe(big)
-    expect(eth.debitsPosted).toBe(big)
+    expect(eth.creditsPosted).toBe(big + 8n)
+    expect(eth.debitsPosted).toBe(big + 8n)
   })
 
   it('implements LedgerPort: transfer, hold, postHold, voidHold, balances', async () => {
