@@ -23,11 +23,29 @@ export class AccountSlots {
   readonly #slotOfId = new Map<number, number>()
   #order: number[] = []
 
-  /** Every slot, sorted by account id. */
+  /** Every slot, sorted by account id (new slots are merged in, not re-sorted). */
   get order(): readonly number[] {
-    if (this.#order.length !== this.accountIds.length) {
+    const known = this.#order.length
+    if (known !== this.accountIds.length) {
       const ids = this.accountIds
-      this.#order = ids.map((_, slot) => slot).sort((a, b) => ids[a]! - ids[b]!)
+      const fresh: number[] = []
+      for (let slot = known; slot < ids.length; slot++) fresh.push(slot)
+      fresh.sort((a, b) => ids[a]! - ids[b]!)
+      const merged: number[] = new Array(ids.length)
+      let i = 0
+      let j = 0
+      for (let k = 0; k < merged.length; k++) {
+        const a = this.#order[i]
+        const b = fresh[j]
+        if (b === undefined || (a !== undefined && ids[a]! < ids[b]!)) {
+          merged[k] = a!
+          i++
+        } else {
+          merged[k] = b
+          j++
+        }
+      }
+      this.#order = merged
     }
     return this.#order
   }

@@ -69,6 +69,14 @@ export type Settler = {
   lastApplied(stream: string): Promise<number>
 }
 
+function sharedSlots(shared: Map<string, unknown>): AccountSlots {
+  const existing = shared.get('settler.slots')
+  if (existing instanceof AccountSlots) return existing
+  const slots = new AccountSlots()
+  shared.set('settler.slots', slots)
+  return slots
+}
+
 /** One leg of an event: debit and credit account slots, amount, transfer code. */
 type LegSink = (debit: number, credit: number, amount: bigint, code: number) => void
 
@@ -130,7 +138,8 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
   assertRate(fees.taker, 'taker')
   const strategy = parameters.strategy ?? 'netted'
   const internals = ledgerInternals(parameters.ledger)
-  const slots = new AccountSlots()
+  // One set of slots per ledger: every settler of it reuses the accounts already resolved.
+  const slots = sharedSlots(internals.shared)
   /** Per stream: the last queued write (statement sent; done and whether it succeeded). */
   const chains = new Map<string, Link>()
 

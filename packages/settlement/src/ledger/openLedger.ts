@@ -96,6 +96,8 @@ export type LedgerInternals = {
   withRetry<value>(fn: (tx: SqlExecutor) => Promise<value>): Promise<value>
   /** Applies a validated batch inside `tx`. */
   write(tx: SqlExecutor, batch: readonly PlannedInput[]): Promise<WriteResult>
+  /** Per-ledger state other modules keep (e.g. the settlers' account slots), by key. */
+  readonly shared: Map<string, unknown>
 }
 
 const internalsByLedger = new WeakMap<Ledger, LedgerInternals>()
@@ -490,7 +492,15 @@ export async function openLedger(parameters: OpenLedgerParameters): Promise<Ledg
 
     close: () => store.close(),
   }
-  internalsByLedger.set(ledger, { store, clock, logger, cache, withRetry, write })
+  internalsByLedger.set(ledger, {
+    store,
+    clock,
+    logger,
+    cache,
+    withRetry,
+    write,
+    shared: new Map(),
+  })
   return ledger
 }
 
