@@ -163,6 +163,8 @@ type Measurement = {
   p50: number
   p99: number
   depth: number
+  /** CPU time of this (settling) process per trade: netting, encoding, the driver. */
+  cpuUsPerTrade: number
 }
 
 /**
@@ -189,6 +191,7 @@ async function measure(
   }
   const latencies: number[] = []
   const inFlight: Promise<void>[] = []
+  const cpu0 = process.cpuUsage()
   const t0 = performance.now()
   for (const events of batches) {
     if (inFlight.length >= depth) await inFlight.shift()
@@ -202,6 +205,7 @@ async function measure(
   }
   await Promise.all(inFlight)
   const seconds = (performance.now() - t0) / 1000
+  const cpu = process.cpuUsage(cpu0)
   latencies.sort((a, b) => a - b)
   return {
     strategy,
@@ -211,12 +215,13 @@ async function measure(
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     depth,
+    cpuUsPerTrade: (cpu.user + cpu.system) / count,
   }
 }
 
 function print(kind: string, rows: Measurement[]) {
   console.log(
-    `${'approach'.padEnd(34)} ${'batch'.padStart(7)} ${'trades'.padStart(10)} ${'trades/s'.padStart(10)} ${'batch p50'.padStart(11)} ${'batch p99'.padStart(11)}`,
+    `${'approach'.padEnd(34)} ${'batch'.padStart(7)} ${'trades'.padStart(10)} ${'trades/s'.padStart(10)} ${'batch p50'.padStart(11)} ${'batch p99'.padStart(11)} ${'CPU/trade'.padStart(10)}`,
   )
   for (const row of rows) {
     const label =
@@ -224,7 +229,7 @@ function print(kind: string, rows: Measurement[]) {
         ? `netted, ${row.depth} in flight`
         : 'per leg (1 row + 2 updates/leg)'
     console.log(
-      `${label.padEnd(34)} ${fmt(row.batch).padStart(7)} ${fmt(row.trades).padStart(10)} ${fmt(row.trades / row.seconds).padStart(10)} ${ms(row.p50).padStart(11)} ${ms(row.p99).padStart(11)}`,
+      `${label.padEnd(34)} ${fmt(row.batch).padStart(7)} ${fmt(row.trades).padStart(10)} ${fmt(row.trades / row.seconds).padStart(10)} ${ms(row.p50).padStart(11)} ${ms(row.p99).padStart(11)} ${`${row.cpuUsPerTrade.toFixed(2)} µs`.padStart(10)}`,
     )
   }
   const baseline = rows.find((r) => r.strategy === 'perLeg')

@@ -4,8 +4,10 @@ import type { SqlExecutor } from '../store/sqlStore.js'
 import { ACCOUNT_ROLES, availableAccount, feeAccount, lockedAccount } from './accounts.js'
 import type { SettlementEvent } from './events.js'
 
-/** A customer's two accounts of one asset, as slots. */
-export type CustomerSlots = { available: number; locked: number }
+/** Slot of a customer's available account of asset index `a` in its slot row. */
+export const availableAt = (a: number) => 2 * a
+/** Slot of a customer's locked account of asset index `a` in its slot row. */
+export const lockedAt = (a: number) => 2 * a + 1
 
 /**
  * Dense slot numbers for the accounts a settler touches, so that netting indexes arrays instead
@@ -18,8 +20,12 @@ export class AccountSlots {
   readonly flags: number[] = []
   /** Slot → account ref. */
   readonly refs: LedgerAccountRef[] = []
-  readonly #customers = new Map<string, Map<string, CustomerSlots>>()
-  readonly #fees = new Map<string, { maker: number; taker: number }>()
+  /** Owner → slot row: `row[availableAt(a)]`, `row[lockedAt(a)]` for asset index `a`. */
+  readonly #owners = new Map<string, number[]>()
+  readonly #assets = new Map<string, number>()
+  /** Asset index → slot of the maker / taker fee account. */
+  readonly makerFees: number[] = []
+  readonly takerFees: number[] = []
   readonly #slotOfId = new Map<number, number>()
   #order: number[] = []
 
@@ -54,12 +60,36 @@ export class AccountSlots {
     return this.accountIds.length
   }
 
-  customer(owner: string, asset: string): CustomerSlots | undefined {
-    return this.#customers.get(owner)?.get(asset)
+  /** The owner's slot row, if any of its accounts is known. */
+  owner(owner: string): number[] | undefined {
+    return this.#owners.get(owner)
   }
 
-  fees(asset: string): { maker: number; taker: number } | undefined {
-    return this.#fees.get(asset)
+  /** The asset's index, if known. */
+  asset(asset: string): number | undefined {
+    return this.#assets.get(asset)
+  }
+
+  #assetIndex(asset: string): number {
+    let index = this.#assets.get(asset)
+    if (index === undefined) {
+      index = this.#assets.size
+      this.#assets.set(asset, index)
+    }
+    return index
+  }
+
+  /** Whether the owner's available and locked accounts of the asset have slots. */
+  hasCustomer(owner: string, asset: string): boolean {
+    const a = this.#assets.get(asset)
+    const row = this.#owners.get(owner)
+    return a !== undefined && row?.[availableAt(a)] !== undefined && row[lockedAt(a)] !== undefined
+  }
+
+  /** Whether the asset's maker and taker fee accounts have slots. */
+  hasFees(asset: string): boolean {
+    const a = this.#assets.get(asset)
+    return a !== undefined && this.makerFees[a] !== undefined && this.takerFees[a] !== undefined
   }
 
   #slot(id: number, flags: number, ref: LedgerAccountRef): number {
@@ -86,7 +116,7 @@ export class AccountSlots {
     const wanted: { ref: LedgerAccountRef; key: string }[] = []
     const asked = new Set<string>()
     const want = (owner: string, asset: string, key: string) => {
-      if (this.customer(owner, asset)) return
+      if (this.hasCustomer(owner, asset)) return
       const pair = `${owner}\u0000${asset}`
       if (asked.has(pair)) return
       asked.add(pair)
@@ -94,7 +124,7 @@ export class AccountSlots {
       wanted.push({ ref: lockedAccount(owner, asset), key })
     }
     const wantFees = (asset: string, key: string) => {
-      if (this.#fees.has(asset) || asked.has(asset)) return
+      if (this.hasFees(asset) || asked.has(asset)) return
       asked.add(asset)
       wanted.push({ ref: feeAccount(asset, 'maker'), key })
       wanted.push({ ref: feeAccount(asset, 'taker'), key })
@@ -122,21 +152,18 @@ export class AccountSlots {
     for (const { ref } of wanted) {
       const found = cache.get(ref)!
       const slot = this.#slot(Number(found.id), found.flags, found.ref)
+      const a = this.#assetIndex(ref.asset)
       if (ref.role === ACCOUNT_ROLES.available || ref.role === ACCOUNT_ROLES.locked) {
-        let byAsset = this.#customers.get(ref.owner)
-        if (!byAsset) {
-          byAsset = new Map()
-          this.#customers.set(ref.owner, byAsset)
+        let row = this.#owners.get(ref.owner)
+        if (!row) {
+          row = []
+          this.#owners.set(ref.owner, row)
         }
-        const slots = byAsset.get(ref.asset) ?? { available: -1, locked: -1 }
-        if (ref.role === ACCOUNT_ROLES.available) slots.available = slot
-        else slots.locked = slot
-        byAsset.set(ref.asset, slots)
+        row[ref.role === ACCOUNT_ROLES.available ? availableAt(a) : lockedAt(a)] = slot
+      } else if (ref.role === ACCOUNT_ROLES.makerFees) {
+        this.makerFees[a] = slot
       } else {
-        const slots = this.#fees.get(ref.asset) ?? { maker: -1, taker: -1 }
-        if (ref.role === ACCOUNT_ROLES.makerFees) slots.maker = slot
-        else slots.taker = slot
-        this.#fees.set(ref.asset, slots)
+        this.takerFees[a] = slot
       }
     }
     return undefined

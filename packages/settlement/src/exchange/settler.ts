@@ -1,4 +1,3 @@
-import { mulDiv } from '@strongroom/core'
 import {
   PredecessorFailedError,
   SettlementInputError,
@@ -10,7 +9,7 @@ import { type Ledger, ledgerInternals } from '../ledger/openLedger.js'
 import { ACCOUNT_FLAG_BITS } from '../ledger/types.js'
 import type { SqlExecutor } from '../store/sqlStore.js'
 import { sqlState } from '../store/sqlStore.js'
-import { AccountSlots } from './accountSlots.js'
+import { AccountSlots, availableAt, lockedAt } from './accountSlots.js'
 import { TRANSFER_CODES } from './accounts.js'
 import { assertSettlementEvents, type SettlementEvent } from './events.js'
 import { Netting } from './netting.js'
@@ -90,6 +89,12 @@ const NET_SLICE = 4_096
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
+/** A fee at `rate` of a non-negative amount, rounded up (ceil): exact bigint arithmetic. */
+function feeOf(amount: bigint, rate: FeeRate): bigint {
+  if (rate.numerator === 0n) return 0n
+  return (amount * rate.numerator + rate.denominator - 1n) / rate.denominator
+}
+
 class Rejected extends Error {
   readonly rejection: SettlementRejection
   constructor(rejection: SettlementRejection) {
@@ -143,71 +148,75 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
   /** Per stream: the last queued write (statement sent; done and whether it succeeded). */
   const chains = new Map<string, Link>()
 
-  /** Emits the legs of one event as slots (accounts known). */
-  function legs(event: SettlementEvent, sink: LegSink): void {
-    if (event.type === 'lock') {
-      const slot = slots.customer(event.owner, event.asset)!
-      sink(slot.available, slot.locked, event.amount, TRANSFER_CODES.lock)
-      return
+  /**
+   * Emits the legs of one event as slots. Returns false, emitting nothing, when one of its
+   * accounts has no slot yet (then the accounts are resolved and the batch netted again).
+   */
+  function legs(event: SettlementEvent, sink: LegSink): boolean {
+    if (event.type !== 'trade') {
+      const row = slots.owner(event.owner)
+      const a = slots.asset(event.asset)
+      if (row === undefined || a === undefined) return false
+      const available = row[availableAt(a)]
+      const locked = row[lockedAt(a)]
+      if (available === undefined || locked === undefined) return false
+      if (event.type === 'lock') sink(available, locked, event.amount, TRANSFER_CODES.lock)
+      else sink(locked, available, event.amount, TRANSFER_CODES.release)
+      return true
     }
-    if (event.type === 'release') {
-      const slot = slots.customer(event.owner, event.asset)!
-      sink(slot.locked, slot.available, event.amount, TRANSFER_CODES.release)
-      return
+    const buyer = slots.owner(event.buyer)
+    const seller = slots.owner(event.seller)
+    const b = slots.asset(event.base)
+    const q = slots.asset(event.quote)
+    if (buyer === undefined || seller === undefined || b === undefined || q === undefined) {
+      return false
     }
-    const buyerBase = slots.customer(event.buyer, event.base)!
-    const buyerQuote = slots.customer(event.buyer, event.quote)!
-    const sellerBase = slots.customer(event.seller, event.base)!
-    const sellerQuote = slots.customer(event.seller, event.quote)!
+    const buyerBase = buyer[availableAt(b)]
+    const buyerQuote = buyer[lockedAt(q)]
+    const sellerBase = seller[lockedAt(b)]
+    const sellerQuote = seller[availableAt(q)]
     const buyerIsMaker = event.maker === 'buyer'
-    const buyerRate = buyerIsMaker ? fees.maker : fees.taker
-    const sellerRate = buyerIsMaker ? fees.taker : fees.maker
+    const baseFees = buyerIsMaker ? slots.makerFees[b] : slots.takerFees[b]
+    const quoteFees = buyerIsMaker ? slots.takerFees[q] : slots.makerFees[q]
+    if (
+      buyerBase === undefined ||
+      buyerQuote === undefined ||
+      sellerBase === undefined ||
+      sellerQuote === undefined ||
+      baseFees === undefined ||
+      quoteFees === undefined
+    ) {
+      return false
+    }
     const buyerFee =
-      event.buyerFee ??
-      (buyerRate.numerator === 0n
-        ? 0n
-        : mulDiv(event.baseAmount, buyerRate.numerator, buyerRate.denominator, 'ceil'))
+      event.buyerFee ?? feeOf(event.baseAmount, buyerIsMaker ? fees.maker : fees.taker)
     const sellerFee =
-      event.sellerFee ??
-      (sellerRate.numerator === 0n
-        ? 0n
-        : mulDiv(event.quoteAmount, sellerRate.numerator, sellerRate.denominator, 'ceil'))
-    const baseFees = slots.fees(event.base)!
-    const quoteFees = slots.fees(event.quote)!
+      event.sellerFee ?? feeOf(event.quoteAmount, buyerIsMaker ? fees.taker : fees.maker)
     // Delivery: base from the seller's hold to the buyer, less the buyer's fee.
     if (event.baseAmount > buyerFee) {
-      sink(
-        sellerBase.locked,
-        buyerBase.available,
-        event.baseAmount - buyerFee,
-        TRANSFER_CODES.trade,
-      )
+      sink(sellerBase, buyerBase, event.baseAmount - buyerFee, TRANSFER_CODES.trade)
     }
     if (buyerFee > 0n) {
       sink(
-        sellerBase.locked,
-        buyerIsMaker ? baseFees.maker : baseFees.taker,
+        sellerBase,
+        baseFees,
         buyerFee,
         buyerIsMaker ? TRANSFER_CODES.makerFee : TRANSFER_CODES.takerFee,
       )
     }
     // Payment: quote from the buyer's hold to the seller, less the seller's fee.
     if (event.quoteAmount > sellerFee) {
-      sink(
-        buyerQuote.locked,
-        sellerQuote.available,
-        event.quoteAmount - sellerFee,
-        TRANSFER_CODES.trade,
-      )
+      sink(buyerQuote, sellerQuote, event.quoteAmount - sellerFee, TRANSFER_CODES.trade)
     }
     if (sellerFee > 0n) {
       sink(
-        buyerQuote.locked,
-        buyerIsMaker ? quoteFees.taker : quoteFees.maker,
+        buyerQuote,
+        quoteFees,
         sellerFee,
         buyerIsMaker ? TRANSFER_CODES.takerFee : TRANSFER_CODES.makerFee,
       )
     }
+    return true
   }
 
   type Prepared = {
@@ -217,9 +226,10 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
     digest: string
   }
 
-  function net(events: readonly SettlementEvent[]): Prepared {
+  /** Nets a batch; `undefined` when an account it names has no slot yet. */
+  function net(events: readonly SettlementEvent[]): Prepared | undefined {
     const netting = new Netting(slots.size)
-    for (const event of events) legs(event, netting.add)
+    for (const event of events) if (!legs(event, netting.add)) return undefined
     return finish(events, netting)
   }
 
@@ -227,12 +237,12 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
    * {@link net} in slices, yielding to the event loop between them, so that the statement of
    * the batch before (megabytes of parameters) keeps flowing to the database meanwhile.
    */
-  async function netInSlices(events: readonly SettlementEvent[]): Promise<Prepared> {
+  async function netInSlices(events: readonly SettlementEvent[]): Promise<Prepared | undefined> {
     const netting = new Netting(slots.size)
     for (let start = 0; start < events.length; start += NET_SLICE) {
       if (start > 0) await yieldToEventLoop()
       const end = Math.min(events.length, start + NET_SLICE)
-      for (let i = start; i < end; i++) legs(events[i]!, netting.add)
+      for (let i = start; i < end; i++) if (!legs(events[i]!, netting.add)) return undefined
     }
     await yieldToEventLoop()
     return finish(events, netting)
@@ -281,7 +291,7 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
         slice.length === Number(batch.event_count) &&
         slice[0]?.key === batch.first_key &&
         slice[slice.length - 1]?.key === batch.last_key &&
-        net(slice).digest === batch.digest
+        net(slice)?.digest === batch.digest
       if (!same) {
         return {
           code: 'SETTLEMENT_ID_CONFLICT',
@@ -369,7 +379,7 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
           dispatched()
           return { ok: true, applied: 0, skipped: applied.length, lastSeq } as const
         }
-        const freshPrepared = firstFresh === 0 ? prepared : net(fresh)
+        const freshPrepared = firstFresh === 0 ? prepared : net(fresh)!
         written = { fresh, prepared: freshPrepared }
         const batch = {
           stream,
@@ -429,24 +439,28 @@ export function createSettler(parameters: CreateSettlerParameters): Settler {
       }
       chains.set(stream, link)
       try {
-        const unknown = await slots.prepare(internals.store, internals.cache, events)
-        if (unknown) {
-          await previous.done
-          settle(false)
-          return {
-            ok: false,
-            rejection: {
-              code: 'SETTLEMENT_UNKNOWN_ACCOUNT',
-              message: `No account ${unknown.ref.owner}/${unknown.ref.asset}/${unknown.ref.role}.`,
-              transferId: transferIdOf(unknown.key),
-              account: unknown.ref,
-            },
-          }
-        }
         // Net this batch while the one before it executes in the database (its statement is
         // on the wire by then), then write after it.
         await previous.dispatched
-        const prepared = previous === IDLE ? net(events) : await netInSlices(events)
+        let prepared = previous === IDLE ? net(events) : await netInSlices(events)
+        if (!prepared) {
+          // Accounts not seen before: resolve them, then net again.
+          const unknown = await slots.prepare(internals.store, internals.cache, events)
+          if (unknown) {
+            await previous.done
+            settle(false)
+            return {
+              ok: false,
+              rejection: {
+                code: 'SETTLEMENT_UNKNOWN_ACCOUNT',
+                message: `No account ${unknown.ref.owner}/${unknown.ref.asset}/${unknown.ref.role}.`,
+                transferId: transferIdOf(unknown.key),
+                account: unknown.ref,
+              },
+            }
+          }
+          prepared = net(events)!
+        }
         if (!(await previous.done)) {
           throw new PredecessorFailedError(
             `An earlier batch of stream ${stream} failed; this one (from sequence ${events[0]!.seq}) was not applied.`,
