@@ -12,6 +12,8 @@ const reports = join(root, '.reports')
 mkdirSync(reports, { recursive: true })
 const vitestReport = join(reports, 'vitest.json')
 rmSync(vitestReport, { force: true })
+// A summary left by an earlier run must never be mistaken for this one's.
+rmSync(join(reports, 'summary.txt'), { force: true })
 
 const started = Date.now()
 const log = (line) => process.stdout.write(`\n=== ${line}\n`)

@@ -36,15 +36,15 @@ export type CoreErrorOptions = {
   details?: string
   metaMessages?: readonly string[]
   /**
-   * `<package>@<version>` of the package raising the error; default `@strongroom/core@<version>`.
-   * Other packages set it when they subclass {@link InputError} with their own codes.
+   * `<package>@<version>` of the package raising the error, for packages that reuse
+   * {@link InputError} with their own registered codes. Default `@strongroom/core@<version>`.
    */
   version?: string | undefined
 }
 
 /**
- * Base class of the errors raised by `@strongroom/core`. The code is one of {@link CoreErrorCode}
- * for core's own errors; other packages' {@link InputError} subclasses use their registered codes.
+ * Base class of the errors raised by `@strongroom/core`. Other packages may subclass
+ * {@link InputError} with their own registered codes (hence `code extends string`).
  */
 export class CoreError<code extends string = CoreErrorCode> extends StrongroomError<code> {
   override name = 'CoreError'
@@ -55,8 +55,7 @@ export class CoreError<code extends string = CoreErrorCode> extends StrongroomEr
 
 /**
  * Bad input: a value from outside (HTTP, WebSocket, FIX, files, config) broke a rule.
- * Names the field (`path`) and the rule (`rule`); nothing was changed. Packages subclass it with
- * their own registered codes and pass their `version`.
+ * Names the field (`path`) and the rule (`rule`); nothing was changed.
  */
 export class InputError<
   code extends string = CoreErrorCode,

@@ -86,25 +86,19 @@ describe('error documentation', () => {
   })
 })
 
-describe('InputError subclassed by another package', () => {
-  it('carries that package code and version, and stays an InputError', () => {
-    class DemoInputError extends InputError<'DEMO_BAD_FIELD'> {
-      override name = 'DemoInputError'
-    }
-    const error = new DemoInputError('must be positive.', {
-      code: 'DEMO_BAD_FIELD',
-      path: ['transfers', 0, 'amount'],
-      rule: 'not_positive',
-      version: '@strongroom/demo@1.2.3',
+describe('InputError reused by another package', () => {
+  it('keeps the other package’s code and version', () => {
+    registerErrorCodes('@strongroom/example', { EXAMPLE_BAD_FIELD: 'A field was bad.' })
+    const error = new InputError('is bad.', {
+      code: 'EXAMPLE_BAD_FIELD',
+      path: ['order', 'side'],
+      rule: 'enum',
+      version: '@strongroom/example@1.2.3',
     })
     expect(error).toBeInstanceOf(InputError)
-    expect(error.code).toBe('DEMO_BAD_FIELD')
-    expect(error.version).toBe('@strongroom/demo@1.2.3')
-    expect(error.shortMessage).toBe('transfers[0].amount: must be positive.')
-    expect(error.rule).toBe('not_positive')
-    expect(
-      new InvalidAmountError('bad', { code: 'CORE_INVALID_AMOUNT', path: [], rule: 'format' })
-        .version,
-    ).toBe(`@strongroom/core@${version}`)
+    expect(error.code).toBe('EXAMPLE_BAD_FIELD')
+    expect(error.version).toBe('@strongroom/example@1.2.3')
+    expect(error.docsPath).toBe('/errors#example_bad_field')
+    expect(error.issue).toEqual({ code: 'enum', path: ['order', 'side'], message: 'is bad.' })
   })
 })

@@ -1,0 +1,13 @@
+// Custody benchmarks: policy decision latency, intent to signed transaction through the
+// orchestrator and SoftHSM2, signatures/s with the session pool, intent to broadcast on loopback.
+// Run: `npm run bench -- @strongroom/custody` (or `pnpm run bench` in this folder).
+import { benchBroadcast } from './broadcastBench.js'
+import { benchPolicy } from './policyBench.js'
+import { benchSigning } from './signingBench.js'
+
+console.log(
+  `@strongroom/custody benchmarks — Node ${process.version}, ${process.platform}/${process.arch}`,
+)
+benchPolicy()
+await benchSigning()
+await benchBroadcast()

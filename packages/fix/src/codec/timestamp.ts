@@ -1,0 +1,112 @@
+import { InvalidFixFieldError } from '../errors.js'
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`)
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`)
+
+let cachedSecond = Number.NaN
+let cachedPrefix = ''
+const prefixBytes = new Uint8Array(17)
+
+function prefixFor(second: number): string {
+  if (second !== cachedSecond) {
+    const d = new Date(second * 1000)
+    cachedPrefix = `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}-${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
+    for (let i = 0; i < 17; i++) prefixBytes[i] = cachedPrefix.charCodeAt(i)
+    cachedSecond = second
+  }
+  return cachedPrefix
+}
+
+/**
+ * Formats milliseconds since the epoch as a FIX UTCTimestamp with milliseconds,
+ * `YYYYMMDD-HH:MM:SS.sss`.
+ */
+export function formatUtcTimestamp(ms: number): string {
+  const second = Math.floor(ms / 1000)
+  return `${prefixFor(second)}.${pad3(ms - second * 1000)}`
+}
+
+/** Writes `YYYYMMDD-HH:MM:SS.sss` (21 bytes) at `offset`; returns the offset after it. */
+export function writeUtcTimestamp(target: Uint8Array, offset: number, ms: number): number {
+  const second = Math.floor(ms / 1000)
+  prefixFor(second)
+  target.set(prefixBytes, offset)
+  const milli = ms - second * 1000
+  target[offset + 17] = 46
+  target[offset + 18] = 48 + Math.floor(milli / 100)
+  target[offset + 19] = 48 + (Math.floor(milli / 10) % 10)
+  target[offset + 20] = 48 + (milli % 10)
+  return offset + 21
+}
+
+let cachedDay = ''
+let cachedDayMs = 0
+
+function two(b: Uint8Array | string, p: number): number {
+  const a = typeof b === 'string' ? b.charCodeAt(p) - 48 : b[p]! - 48
+  const c = typeof b === 'string' ? b.charCodeAt(p + 1) - 48 : b[p + 1]! - 48
+  if (a < 0 || a > 9 || c < 0 || c > 9) return -1
+  return a * 10 + c
+}
+
+/**
+ * Parses a UTCTimestamp (`YYYYMMDD-HH:MM:SS` with an optional fraction of 1-9 digits) from bytes
+ * `[start, end)`; returns milliseconds since the epoch (fraction truncated to ms), or NaN.
+ */
+export function parseUtcTimestampBytes(b: Uint8Array, start: number, end: number): number {
+  const length = end - start
+  if (length < 17 || b[start + 8] !== 45 || b[start + 11] !== 58 || b[start + 14] !== 58) {
+    return Number.NaN
+  }
+  let dayMs: number
+  let same = cachedDay.length === 8
+  for (let i = 0; same && i < 8; i++) if (cachedDay.charCodeAt(i) !== b[start + i]) same = false
+  if (same) dayMs = cachedDayMs
+  else {
+    const y = two(b, start) * 100 + two(b, start + 2)
+    const m = two(b, start + 4)
+    const d = two(b, start + 6)
+    if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return Number.NaN
+    dayMs = Date.UTC(y, m - 1, d)
+    let s = ''
+    for (let i = 0; i < 8; i++) s += String.fromCharCode(b[start + i]!)
+    cachedDay = s
+    cachedDayMs = dayMs
+  }
+  const h = two(b, start + 9)
+  const mi = two(b, start + 12)
+  const se = two(b, start + 15)
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return Number.NaN
+  let ms = 0
+  if (length > 17) {
+    if (b[start + 17] !== 46 || length < 19 || length > 27) return Number.NaN
+    let scale = 100
+    for (let i = start + 18; i < end; i++) {
+      const c = b[i]! - 48
+      if (c < 0 || c > 9) return Number.NaN
+      ms += c * scale
+      scale /= 10
+    }
+    ms = Math.floor(ms)
+  }
+  return dayMs + ((h * 60 + mi) * 60 + se) * 1000 + ms
+}
+
+/**
+ * Parses a UTCTimestamp string; returns milliseconds since the epoch.
+ *
+ * @throws {InvalidFixFieldError} when the text is not a UTCTimestamp.
+ */
+export function parseUtcTimestamp(text: string, tag = 52): number {
+  const bytes = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 255
+  const ms = parseUtcTimestampBytes(bytes, 0, bytes.length)
+  if (Number.isNaN(ms)) {
+    throw new InvalidFixFieldError(`is not a UTCTimestamp (YYYYMMDD-HH:MM:SS[.sss]): "${text}".`, {
+      code: 'FIX_INVALID_FIELD',
+      path: [tag],
+      rule: 'utc_timestamp',
+    })
+  }
+  return ms
+}

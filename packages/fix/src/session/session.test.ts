@@ -1,0 +1,228 @@
+// Session rules with a manual clock over an in-memory transport: heartbeats, TestRequest,
+// timeouts, PossDup handling and resend — deterministic, no sockets.
+import { createManualClock } from '@strongroom/core'
+import { describe, expect, it } from 'vitest'
+import { FixEncoder } from '../codec/encoder.js'
+import { FixFramer } from '../codec/framer.js'
+import { FixMessageView } from '../codec/messageView.js'
+import { formatUtcTimestamp } from '../codec/timestamp.js'
+import { tokenizeFixMessage } from '../codec/tokenize.js'
+import { buildNewOrderSingle, readNewOrderSingle } from '../messages/orders.js'
+import { createMemoryStore } from '../store/messageStore.js'
+import { FixSession } from './session.js'
+import type { FixSessionConfig } from './sessionConfig.js'
+import type { FixApplicationResult, FixInboundMessage, FixSessionEvent } from './types.js'
+
+const START = Date.UTC(2026, 0, 5, 12, 0, 0)
+
+function setup(
+  config: Partial<FixSessionConfig> = {},
+  onMessage?: (m: FixInboundMessage) => FixApplicationResult,
+) {
+  const clock = createManualClock(START)
+  const events: FixSessionEvent[] = []
+  const delivered: string[] = []
+  const session = new FixSession(
+    { senderCompId: 'ISLD', targetCompId: 'TW44', store: createMemoryStore(), ...config },
+    {
+      role: 'acceptor',
+      clock,
+      application: {
+        onEvent: (e) => events.push(e),
+        onMessage: (m) => {
+          delivered.push(`${m.msgType}:${m.view.get(11)}:${m.possDup ? 'Y' : 'N'}`)
+          return onMessage?.(m)
+        },
+      },
+    },
+  )
+  const written: Uint8Array[] = []
+  let open = true
+  session.attach({
+    write: (b) => written.push(Uint8Array.prototype.slice.call(b)),
+    end: () => (open = false),
+  })
+  const encoder = new FixEncoder()
+  const send = (msgType: string, seq: number, body = '', header = '') => {
+    encoder.begin(msgType).int(34, seq)
+    if (header) encoder.raw(Buffer.from(header.replaceAll('|', '\x01'), 'latin1'))
+    encoder.str(49, 'TW44').str(52, formatUtcTimestamp(clock.now())).str(56, 'ISLD')
+    encoder.raw(Buffer.from(body.replaceAll('|', '\x01'), 'latin1'))
+    const bytes = encoder.finish()
+    session.receive(bytes, 0, bytes.length)
+    session.flush()
+  }
+  const out = (): string[] => {
+    const framer = new FixFramer()
+    const result: string[] = []
+    for (const chunk of written.splice(0)) {
+      framer.push(chunk)
+      while (framer.next() === 'frame') {
+        const v = new FixMessageView()
+        tokenizeFixMessage(framer.frameBytes, framer.frameStart, framer.frameEnd, v)
+        result.push(
+          [...Array(v.count).keys()]
+            .map((i) => `${v.tagAt(i)}=${v.valueAt(i)}`)
+            .filter((f) => !/^(8|9|10|49|56|52|122)=/.test(f))
+            .join('|'),
+        )
+      }
+    }
+    return result
+  }
+  const tick = (ms: number) => {
+    clock.advance(ms)
+    session.tick()
+    session.flush()
+  }
+  return { session, clock, events, delivered, send, out, tick, isOpen: () => open }
+}
+
+describe('FixSession rules (manual clock)', () => {
+  it('heartbeats, TestRequest after 1.2 intervals, disconnect after 2.4', () => {
+    const s = setup()
+    s.send('A', 1, '98=0|108=10|')
+    expect(s.out()).toEqual(['35=A|34=1|98=0|108=10'])
+    s.tick(9_000)
+    expect(s.out()).toEqual([])
+    s.tick(1_000)
+    expect(s.out()).toEqual(['35=0|34=2']) // nothing sent for 10 s
+    s.tick(2_000)
+    expect(s.out()).toEqual(['35=1|34=3|112=TEST']) // nothing received for 12 s
+    s.send('0', 2, '112=TEST|')
+    s.tick(11_000)
+    expect(s.out()).toEqual(['35=0|34=4'])
+    s.tick(3_000) // 14 s without input
+    expect(s.out()).toEqual(['35=1|34=5|112=TEST'])
+    expect(s.isOpen()).toBe(true)
+    s.tick(10_000) // 24 s without input
+    expect(s.isOpen()).toBe(false)
+    expect(s.events).toContainEqual({
+      type: 'disconnected',
+      reason: 'timed out waiting for heartbeat',
+    })
+  })
+
+  it('ends the session when its Logout is not answered within the logout timeout', () => {
+    const s = setup({ logoutTimeoutSeconds: 2 })
+    s.send('A', 1, '98=0|108=30|')
+    s.session.logout('bye')
+    s.session.flush()
+    expect(s.out()).toEqual(['35=A|34=1|98=0|108=30', '35=5|34=2|58=bye'])
+    s.tick(1_000)
+    expect(s.isOpen()).toBe(true)
+    s.tick(1_000)
+    expect(s.isOpen()).toBe(false)
+  })
+
+  it('queues too-high messages, asks once, and delivers in order when the gap fills', () => {
+    const s = setup()
+    s.send('A', 1, '98=0|108=30|')
+    s.out()
+    const order = (id: string) => `11=${id}|21=1|40=1|54=1|55=X|60=20260105-12:00:00|`
+    s.send('D', 4, order('c'))
+    s.send('D', 5, order('d'))
+    expect(s.out()).toEqual(['35=2|34=2|7=2|16=0'])
+    expect(s.delivered).toEqual([])
+    s.send('D', 2, order('a'))
+    s.send('D', 2, order('a'), '43=Y|')
+    expect(s.out()).toEqual(['35=3|34=3|45=2|58=Required tag missing|371=122|372=D|373=1'])
+    s.send('4', 3, '36=4|123=Y|', '43=Y|')
+    expect(s.delivered).toEqual(['D:a:N', 'D:c:N', 'D:d:N'])
+    expect(s.session.nextTargetSeqNum).toBe(6)
+  })
+
+  it('resends application messages with PossDupFlag and gap-fills admin ones', () => {
+    const s = setup()
+    s.send('A', 1, '98=0|108=30|')
+    s.session.send(
+      buildNewOrderSingle({
+        clOrdId: 'X1',
+        symbol: 'S',
+        side: '1',
+        transactTime: START,
+        orderQty: '1',
+        ordType: '1',
+      }),
+    )
+    s.tick(30_000) // heartbeat 3
+    s.session.send(
+      buildNewOrderSingle({
+        clOrdId: 'X2',
+        symbol: 'S',
+        side: '2',
+        transactTime: START,
+        orderQty: '1',
+        ordType: '1',
+      }),
+    )
+    s.session.flush()
+    s.out()
+    s.send('2', 2, '7=1|16=0|')
+    expect(s.out()).toEqual([
+      '35=4|34=1|43=Y|36=2|123=Y',
+      '35=D|34=2|43=Y|11=X1|55=S|54=1|60=20260105-12:00:00.000|38=1|40=1',
+      '35=4|34=3|43=Y|36=4|123=Y',
+      '35=D|34=4|43=Y|11=X2|55=S|54=2|60=20260105-12:00:00.000|38=1|40=1',
+    ])
+  })
+
+  it('rejects SendingTime too far from the clock, then logs out', () => {
+    const s = setup()
+    s.send('A', 1, '98=0|108=30|')
+    s.out()
+    s.clock.advance(0)
+    const encoder = new FixEncoder()
+    const bytes = encoder
+      .begin('0')
+      .int(34, 2)
+      .str(49, 'TW44')
+      .str(52, formatUtcTimestamp(START - 121_000))
+      .str(56, 'ISLD')
+      .finish()
+    s.session.receive(bytes, 0, bytes.length)
+    s.session.flush()
+    expect(s.out()).toEqual([
+      '35=3|34=2|45=2|58=SendingTime accuracy problem|372=0|373=10',
+      '35=5|34=3',
+    ])
+  })
+
+  it('a too-low MsgSeqNum without PossDupFlag ends the session', () => {
+    const s = setup()
+    s.send('A', 1, '98=0|108=30|')
+    s.send('0', 2)
+    s.send('0', 2)
+    expect(s.out()).toEqual([
+      '35=A|34=1|98=0|108=30',
+      '35=5|34=2|58=MsgSeqNum too low, expecting 3 but received 2',
+    ])
+    expect(s.isOpen()).toBe(false)
+  })
+
+  it('a Logon with ResetSeqNumFlag resets both sides to 1', () => {
+    const s = setup()
+    s.send('A', 1, '98=0|108=30|')
+    s.send('0', 2)
+    s.send('A', 1, '98=0|108=30|141=Y|')
+    expect(s.out()).toEqual(['35=A|34=1|98=0|108=30', '35=A|34=1|98=0|108=30|141=Y'])
+    expect([s.session.nextSenderSeqNum, s.session.nextTargetSeqNum]).toEqual([2, 2])
+  })
+
+  it('an application that throws gets a BusinessMessageReject, and the sequence moves on', () => {
+    const s = setup({}, (m) => {
+      if (m.view.get(11) === 'boom') throw new Error('database down')
+      readNewOrderSingle(m.view)
+      return undefined
+    })
+    s.send('A', 1, '98=0|108=30|')
+    s.out()
+    s.send('D', 2, '11=A|21=1|40=1|54=1|60=20260105-12:00:00|') // no Symbol, no OrderQty
+    s.send('D', 3, '11=boom|21=1|38=1|40=1|54=1|55=X|60=20260105-12:00:00|')
+    expect(s.out()).toEqual([
+      '35=j|34=2|45=2|58=symbol: is required (tag 55).|372=D|380=5',
+      '35=j|34=3|45=3|58=Application not available|372=D|380=4',
+    ])
+    expect(s.session.nextTargetSeqNum).toBe(4)
+  })
+})
