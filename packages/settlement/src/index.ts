@@ -32,6 +32,11 @@ export {
   walletOwner,
 } from './exchange/accounts.js'
 export {
+  type ApplyJournalParameters,
+  type ApplyJournalReturnType,
+  applyJournal,
+} from './exchange/applyJournal.js'
+export {
   type CreateDepositsParameters,
   createDeposits,
   type DepositProgressReturnType,
