@@ -5,6 +5,8 @@
 import { createSystemClock } from '@strongroom/core'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { SettlementEvent } from '../src/exchange/events.js'
+import { createSettler } from '../src/exchange/settler.js'
 import { type Ledger, openLedger } from '../src/ledger/openLedger.js'
 import type { TransferInput } from '../src/ledger/types.js'
 import { openTestStore, postgres, type TestStore } from './stores.js'
@@ -66,6 +68,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ type: 'replay' as const }) },
 )
 
+const holdOp = fc.record({
+  release: fc.boolean(),
+  owner: fc.integer({ min: 0, max: OWNERS - 1 }),
+  asset: fc.integer({ min: 0, max: 1 }),
+  amount: fc.bigInt({ min: 1n, max: 300n }),
+})
+
 describe.skipIf(!postgres.available)('8 concurrent writers on PostgreSQL (property)', () => {
   let test: TestStore
   let ledger: Ledger
@@ -87,7 +96,8 @@ describe.skipIf(!postgres.available)('8 concurrent writers on PostgreSQL (proper
           minLength: WRITERS,
           maxLength: WRITERS,
         }),
-        async (scripts) => {
+        fc.array(fc.array(holdOp, { minLength: 1, maxLength: 4 }), { maxLength: 8 }),
+        async (scripts, holdBatches) => {
           run++
           const ref = (index: number, asset: number) =>
             index === OWNERS
@@ -101,6 +111,12 @@ describe.skipIf(!postgres.available)('8 concurrent writers on PostgreSQL (proper
                 flags: { debitsMustNotExceedCredits: true, history: true },
               })),
               { account: ref(OWNERS, asset), code: 9 },
+              // the settler's order holds move funds into these, concurrently with the writers
+              ...Array.from({ length: OWNERS }, (_, i) => ({
+                account: { owner: `r${run}-o${i}`, asset: ASSETS[asset]!, role: 'locked' },
+                code: 2,
+                flags: { debitsMustNotExceedCredits: true, history: true },
+              })),
             ]),
           )
           expect(created.ok).toBe(true)
@@ -118,8 +134,36 @@ describe.skipIf(!postgres.available)('8 concurrent writers on PostgreSQL (proper
           const outcomes = new Map<string, number>()
           const count = (code: string) => outcomes.set(code, (outcomes.get(code) ?? 0) + 1)
           const pendings: string[] = []
-          await Promise.all(
-            scripts.map(async (script, writer) => {
+          // A settler applying journaled holds and releases on the same accounts, alongside the
+          // writers (per leg, so every movement is a transfer row the check below can add up).
+          const settler = createSettler({
+            ledger,
+            fees: {
+              maker: { numerator: 0n, denominator: 1n },
+              taker: { numerator: 0n, denominator: 1n },
+            },
+            strategy: 'perLeg',
+          })
+          let seq = 0
+          const holds = (async () => {
+            for (const holdBatch of holdBatches) {
+              const events = holdBatch.map(
+                (h): SettlementEvent => ({
+                  type: h.release ? 'release' : 'lock',
+                  seq: ++seq,
+                  key: `r${run}-h${seq}`,
+                  owner: `r${run}-o${h.owner}`,
+                  asset: ASSETS[h.asset]!,
+                  amount: h.amount,
+                }),
+              )
+              const result = await settler.apply({ stream: `r${run}-holds`, events })
+              count(result.ok ? 'ok' : result.rejection.code)
+            }
+          })()
+          await Promise.all([
+            holds,
+            ...scripts.map(async (script, writer) => {
               let last: TransferInput[] | undefined
               for (const [n, step] of script.entries()) {
                 const id = `r${run}-w${writer}-${n}`
@@ -174,7 +218,7 @@ describe.skipIf(!postgres.available)('8 concurrent writers on PostgreSQL (proper
                 if (step.type !== 'replay') last = batch
               }
             }),
-          )
+          ])
           for (const [code, n] of outcomes) seen.set(code, (seen.get(code) ?? 0) + n)
           // Only business outcomes; replays are never refused.
           for (const code of outcomes.keys()) {
