@@ -1,5 +1,6 @@
 // Custody benchmarks: policy decision latency, intent to signed transaction through the
-// orchestrator and SoftHSM2, signatures/s with the session pool, intent to broadcast on loopback.
+// orchestrator and SoftHSM2, signatures/s with the session pool, intent to broadcast on loopback;
+// FROST signing in one process and across five signer-node processes, DKG and refresh.
 // Run: `npm run bench -- @strongroom/custody` (or `pnpm run bench` in this folder).
 import { benchBroadcast } from './broadcastBench.js'
 import { benchPolicy } from './policyBench.js'
@@ -11,3 +12,5 @@ console.log(
 benchPolicy()
 await benchSigning()
 await benchBroadcast()
+// Issue 6: FROST (bench/frost.ts runs on import).
+await import('./frost.js')

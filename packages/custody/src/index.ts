@@ -46,6 +46,84 @@ export {
   type VerifyAuthorizationReturnType,
   verifyAuthorization,
 } from './authorization/verifyAuthorization.js'
+// --- Bitcoin --------------------------------------------------------------------------------
+export {
+  BitcoinErrorCode,
+  type BitcoinInputCode,
+  BitcoinInputError,
+  type BitcoinRule,
+  BitcoinSignatureError,
+} from './bitcoin/bitcoinErrors.js'
+export {
+  type CoinSelection,
+  type CoinSelectionRejection,
+  dustThreshold,
+  inputWeight,
+  type OutputKind,
+  outputWeight,
+  type SelectCoinsParameters,
+  selectCoins,
+  type Utxo,
+} from './bitcoin/coinSelection.js'
+export { initBitcoinEcc, nobleBitcoinEcc } from './bitcoin/ecc.js'
+export {
+  BITCOIN_NAMESPACE,
+  type BitcoinSigningTransaction,
+  bitcoinAddressFormat,
+  type CreateBitcoinPayloadBinderParameters,
+  createBitcoinPayloadBinder,
+} from './bitcoin/payloadBinder.js'
+export {
+  addBitcoinSignature,
+  type BitcoinPayment,
+  type BitcoinPsbtSummary,
+  bitcoinOutputScript,
+  bitcoinSighash,
+  buildBitcoinPsbt,
+  finalizeBitcoinPsbt,
+  outputKindOf,
+  parseBitcoinPsbt,
+  unsignedTransaction,
+  validateBitcoinPsbt,
+  verifyBitcoinPsbtSignatures,
+} from './bitcoin/psbt.js'
+export { type SignBitcoinPsbtResult, signBitcoinPsbtWithOrchestrator } from './bitcoin/signPsbt.js'
+export {
+  type BitcoinWallet,
+  type BitcoinWalletConfig,
+  type BitcoinWalletKind,
+  bitcoinNetworks,
+  createBitcoinWallet,
+} from './bitcoin/wallet.js'
+// --- Issue 6: FROST, cold storage, tiers, Bitcoin, signer nodes ------------------------------
+// --- Cold storage: AEAD + Shamir shares, ceremonies in the audit log -------------------------
+export {
+  type ColdCeremony,
+  type ColdCeremonyPurpose,
+  type OpenColdCeremonyParameters,
+  openColdCeremony,
+} from './coldStorage/ceremony.js'
+export {
+  type ColdShare,
+  type ColdVault,
+  coldShareChecksum,
+  formatColdShare,
+  parseColdShare,
+  recoverColdSecret,
+  sealColdSecret,
+} from './coldStorage/coldSecret.js'
+export {
+  ColdCeremonyRefusedError,
+  ColdCommitmentMismatchError,
+  ColdShareCorruptedError,
+  ColdShareDuplicateError,
+  ColdShareForeignError,
+  ColdShareMalformedError,
+  type ColdShareRule,
+  ColdStorageError,
+  ColdStorageErrorCode,
+  ColdTooFewSharesError,
+} from './coldStorage/coldStorageErrors.js'
 export { type Ed25519KeyPair, importEd25519PrivateKey, verifyEd25519 } from './crypto/ed25519.js'
 export {
   AuthorizationError,
@@ -107,6 +185,81 @@ export {
   type RpcPoolStats,
   RpcReplyError,
 } from './evm/rpcPool.js'
+export type { RandomBytes } from './frost/bytes.js'
+// --- FROST threshold signing (RFC 9591; Ed25519, secp256k1, BIP-340/Taproot) -------------------
+export {
+  type FrostCiphersuite,
+  type FrostCiphersuiteId,
+  frostEd25519,
+  frostSecp256k1,
+  frostSecp256k1Taproot,
+  type GroupElement,
+  getFrostCiphersuite,
+} from './frost/ciphersuites.js'
+export { type FrostDealerResult, frostTrustedDealerKeygen } from './frost/dealer.js'
+export {
+  type DkgRound1Package,
+  type DkgRound1Secret,
+  type DkgRound2Package,
+  frostDkgFinish,
+  frostDkgRound1,
+  frostDkgRound2,
+  verifyDkgRound1Package,
+} from './frost/dkg.js'
+export {
+  FrostError,
+  FrostErrorCode,
+  FrostGroupMismatchError,
+  FrostInputError,
+  type FrostInputRule,
+  FrostInvalidProofError,
+  FrostInvalidSecretShareError,
+  FrostInvalidSignatureError,
+  FrostInvalidSignatureShareError,
+  FrostNonceReusedError,
+  FrostParametersError,
+} from './frost/frostErrors.js'
+export {
+  assertShareMatchesPackage,
+  computeGroupId,
+  type FrostKeyShare,
+  type FrostPublicKeyPackage,
+  parseKeyShare,
+  parsePublicKeyPackage,
+  type SerializedFrostKeyShare,
+  type SerializedFrostPublicKeyPackage,
+  serializeKeyShare,
+  serializePublicKeyPackage,
+} from './frost/keys.js'
+export { type AuthorizationCheck, createLocalFrostSigner } from './frost/localFrostSigner.js'
+export {
+  frostRefreshFinish,
+  frostRefreshRound1,
+  frostRefreshRound2,
+  type RefreshRound1Package,
+  type RefreshRound1Secret,
+  type RefreshRound2Package,
+} from './frost/refresh.js'
+export {
+  frostRepairStep1,
+  frostRepairStep2,
+  frostRepairStep3,
+  type RepairDelta,
+  type RepairSigma,
+} from './frost/repair.js'
+export {
+  findInvalidSignatureShares,
+  frostAggregate,
+  frostCommit,
+  frostSign,
+  frostVerify,
+  frostVerifyingKey,
+  type SignatureShare,
+  type SigningCommitments,
+  type SigningNonces,
+  type SigningPackage,
+} from './frost/signing.js'
+export { type TaprootTweak, taprootOutputKey } from './frost/taproot.js'
 export {
   type CreateKillSwitchParameters,
   createKillSwitch,
@@ -198,6 +351,88 @@ export {
   type VelocityTotals,
   type VelocityTracker,
 } from './policy/velocityTracker.js'
+// --- FROST signer nodes and coordinator ----------------------------------------------------------
+export {
+  type CoordinatedGroup,
+  type CoordinatedNode,
+  type CoordinatedSignature,
+  type CreateFrostCoordinatorParameters,
+  createFrostCoordinator,
+  createFrostCoordinatorSigner,
+  type FrostCoordinator,
+} from './signerNode/coordinator.js'
+export {
+  type EnvelopeExpectation,
+  NODE_MESSAGE_DOMAIN,
+  type NodeEnvelope,
+  signEnvelope,
+  verifyEnvelope,
+} from './signerNode/envelope.js'
+export {
+  MAX_ROUNDS_PER_SESSION,
+  type NonceLog,
+  openNonceLog,
+  type StoredNonce,
+} from './signerNode/nonceLog.js'
+export { deriveSealingKey, type SealingKey } from './signerNode/sealedStore.js'
+export {
+  type CreateSignerNodeParameters,
+  createSignerNode,
+  destroySignerNodeState,
+  type SignerNode,
+} from './signerNode/signerNode.js'
+export {
+  SignerNodeError,
+  SignerNodeErrorCode,
+  SignerNodeProtocolError,
+  type SignerNodeProtocolRule,
+} from './signerNode/signerNodeErrors.js'
+export {
+  runSignerNodeProcess,
+  type SignerNodeConfig,
+  signerNodeConfigSchema,
+} from './signerNode/signerNodeProcess.js'
+export {
+  directNodeTransport,
+  httpNodeTransport,
+  type NodeTransport,
+  serveSignerNode,
+} from './signerNode/transport.js'
+// --- Tiers and rebalancing -----------------------------------------------------------------
+export {
+  type ForecastWithdrawalDemandParameters,
+  forecastWithdrawalDemand,
+  type WithdrawalForecast,
+} from './tiers/forecast.js'
+export {
+  planRebalance,
+  type RebalanceMode,
+  type RebalancePlan,
+  type RebalanceProposal,
+} from './tiers/planner.js'
+export {
+  type BandStats,
+  type RebalancingSimulationReport,
+  type SimulateRebalancingParameters,
+  simulateRebalancing,
+} from './tiers/simulation.js'
+export {
+  type GenerateSyntheticFlowsParameters,
+  generateSyntheticFlows,
+  type SyntheticDay,
+} from './tiers/syntheticFlows.js'
+export { TierErrorCode, TierPolicyError, type TierPolicyRule } from './tiers/tierErrors.js'
+export {
+  assertTierBalances,
+  assertTierPolicy,
+  defaultTierPolicy,
+  shareBps,
+  type Tier,
+  type TierBalances,
+  type TierBand,
+  type TierPolicy,
+  totalOf,
+} from './tiers/tiers.js'
 export { version } from './version.js'
 export {
   type AddressFormat,

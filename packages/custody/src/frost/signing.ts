@@ -1,0 +1,494 @@
+// FROST two-round signing, RFC 9591 §4 and §5: nonce generation and commitment (round one),
+// signature shares (round two), share verification (identifying a cheater) and aggregation.
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { schnorr } from '@noble/curves/secp256k1.js'
+import { bytesToNumberBE } from '@noble/curves/utils.js'
+import { concatBytes, type RandomBytes, secureRandomBytes } from './bytes.js'
+import {
+  type FrostCiphersuite,
+  type GroupElement,
+  scalarBaseMultiply,
+  scalarMod,
+  scalarMultiply,
+} from './ciphersuites.js'
+import {
+  FrostGroupMismatchError,
+  FrostInvalidSignatureError,
+  FrostInvalidSignatureShareError,
+  FrostNonceReusedError,
+  FrostParametersError,
+} from './frostErrors.js'
+import type { FrostKeyShare, FrostPublicKeyPackage } from './keys.js'
+import { lagrangeCoefficient } from './polynomial.js'
+import {
+  type Bip340KeyContext,
+  bip340KeyContext,
+  hasEvenY,
+  type TaprootTweak,
+  taggedHash,
+  xOnly,
+} from './taproot.js'
+
+/** A participant's public nonce commitments for one signing session (round one output). */
+export type SigningCommitments = {
+  readonly identifier: number
+  readonly hiding: GroupElement
+  readonly binding: GroupElement
+}
+
+/**
+ * A participant's secret nonces for one signing session. Single-use: {@link frostSign} wipes them,
+ * and a second use throws {@link FrostNonceReusedError}.
+ */
+export type SigningNonces = {
+  readonly commitments: SigningCommitments
+  /** @internal */
+  readonly secret: { hiding: bigint; binding: bigint; used: boolean }
+}
+
+/** What the coordinator sends to every signer in round two. */
+export type SigningPackage = {
+  readonly message: Uint8Array
+  /** One entry per signer; order does not matter (the protocol sorts by identifier). */
+  readonly commitments: readonly SigningCommitments[]
+  /** Taproot suite only: sign for the tweaked output key (`merkleRoot` empty for BIP-86). */
+  readonly tweak?: TaprootTweak | undefined
+  /**
+   * The group and refresh generation the coordinator means; a signer whose share is of another
+   * group or generation refuses ({@link FrostGroupMismatchError}), so old and new shares never mix.
+   */
+  readonly group?: { readonly groupId: string; readonly generation: number } | undefined
+}
+
+/** A signature share from one participant. */
+export type SignatureShare = { readonly identifier: number; readonly share: bigint }
+
+/** RFC 9591 §4.1 `nonce_generate`: `H3(random_bytes(32) || SerializeScalar(secret))`. */
+export function nonceGenerate(
+  suite: FrostCiphersuite,
+  secret: bigint,
+  random: RandomBytes,
+): bigint {
+  return suite.H3(concatBytes(random(32), suite.serializeScalar(secret)))
+}
+
+/** Builds nonces from given scalars (used to replay published test vectors and persisted nonces). */
+export function signingNoncesFromScalars(
+  suite: FrostCiphersuite,
+  identifier: number,
+  hiding: bigint,
+  binding: bigint,
+): SigningNonces {
+  return {
+    commitments: {
+      identifier,
+      hiding: scalarBaseMultiply(suite, hiding),
+      binding: scalarBaseMultiply(suite, binding),
+    },
+    secret: { hiding, binding, used: false },
+  }
+}
+
+/** Round one (RFC 9591 §5.1 `commit`): fresh hiding and binding nonces and their commitments. */
+export function frostCommit(parameters: {
+  share: FrostKeyShare
+  random?: RandomBytes | undefined
+}): SigningNonces {
+  const { share } = parameters
+  const random = parameters.random ?? secureRandomBytes
+  const suite = share.publicKeyPackage.ciphersuite
+  const hiding = nonceGenerate(suite, share.signingShare, random)
+  const binding = nonceGenerate(suite, share.signingShare, random)
+  return signingNoncesFromScalars(suite, share.identifier, hiding, binding)
+}
+
+/** Sorted, duplicate-free commitment list. @throws {FrostParametersError} */
+function sortedCommitments(
+  pkg: FrostPublicKeyPackage,
+  commitments: readonly SigningCommitments[],
+): SigningCommitments[] {
+  const sorted = [...commitments].sort((a, b) => a.identifier - b.identifier)
+  for (let i = 0; i < sorted.length; i++) {
+    const id = sorted[i]!.identifier
+    if (i > 0 && sorted[i - 1]!.identifier === id) {
+      throw new FrostParametersError(`Participant ${id} appears twice in the signing package.`)
+    }
+    if (!pkg.verifyingShares.has(id)) {
+      throw new FrostParametersError(`Participant ${id} is not a member of group ${pkg.groupId}.`)
+    }
+  }
+  if (sorted.length < pkg.threshold) {
+    throw new FrostParametersError(
+      `The signing package has ${sorted.length} signers; the threshold is ${pkg.threshold}.`,
+    )
+  }
+  return sorted
+}
+
+/** RFC 9591 §4.3 `encode_group_commitment_list`. */
+export function encodeGroupCommitmentList(
+  suite: FrostCiphersuite,
+  commitments: readonly SigningCommitments[],
+): Uint8Array {
+  return concatBytes(
+    ...commitments.flatMap((c) => [
+      suite.serializeScalar(BigInt(c.identifier)),
+      suite.serializeElement(c.hiding),
+      suite.serializeElement(c.binding),
+    ]),
+  )
+}
+
+/** The key the signature verifies under, and for BIP-340 the sign/tweak context. */
+type KeyContext = { verifyingKey: GroupElement; bip340: Bip340KeyContext | undefined }
+
+const keyContextCache = new WeakMap<FrostPublicKeyPackage, Map<string, KeyContext>>()
+
+function keyContext(pkg: FrostPublicKeyPackage, tweak: TaprootTweak | undefined): KeyContext {
+  const cacheKey =
+    tweak === undefined
+      ? '-'
+      : Array.from(tweak.merkleRoot, (b) => b.toString(16).padStart(2, '0')).join('')
+  let cache = keyContextCache.get(pkg)
+  if (cache === undefined) {
+    cache = new Map()
+    keyContextCache.set(pkg, cache)
+  }
+  const hit = cache.get(cacheKey)
+  if (hit !== undefined) return hit
+  const value = computeKeyContext(pkg, tweak)
+  if (cache.size < 64) cache.set(cacheKey, value)
+  return value
+}
+
+function computeKeyContext(
+  pkg: FrostPublicKeyPackage,
+  tweak: TaprootTweak | undefined,
+): KeyContext {
+  const suite = pkg.ciphersuite
+  if (!suite.bip340) {
+    if (tweak !== undefined) {
+      throw new FrostParametersError(
+        `A Taproot tweak needs the secp256k1-tr suite, not ${suite.id}.`,
+      )
+    }
+    return { verifyingKey: pkg.groupPublicKey, bip340: undefined }
+  }
+  const context = bip340KeyContext(suite, pkg.groupPublicKey, tweak)
+  return { verifyingKey: context.outputKey, bip340: context }
+}
+
+/** RFC 9591 §4.4 `compute_binding_factors` (the prefix shared by all signers, then per id). */
+export function computeBindingFactors(
+  suite: FrostCiphersuite,
+  verifyingKey: GroupElement,
+  commitments: readonly SigningCommitments[],
+  message: Uint8Array,
+): Map<number, bigint> {
+  const prefix = concatBytes(
+    suite.serializeElement(verifyingKey),
+    suite.H4(message),
+    suite.H5(encodeGroupCommitmentList(suite, commitments)),
+  )
+  const factors = new Map<number, bigint>()
+  for (const c of commitments) {
+    factors.set(
+      c.identifier,
+      suite.H1(concatBytes(prefix, suite.serializeScalar(BigInt(c.identifier)))),
+    )
+  }
+  return factors
+}
+
+/** RFC 9591 §4.5 `compute_group_commitment`. */
+export function computeGroupCommitment(
+  suite: FrostCiphersuite,
+  commitments: readonly SigningCommitments[],
+  bindingFactors: ReadonlyMap<number, bigint>,
+): GroupElement {
+  let hiding = suite.identity
+  for (const c of commitments) hiding = hiding.add(c.hiding)
+  return hiding.add(
+    suite.multiScalarMultiply(
+      commitments.map((c) => c.binding),
+      commitments.map((c) => bindingFactors.get(c.identifier)!),
+    ),
+  )
+}
+
+/** RFC 9591 §4.6 `compute_challenge`, or the BIP-340 challenge for the Taproot suite. */
+export function computeChallenge(
+  suite: FrostCiphersuite,
+  groupCommitment: GroupElement,
+  verifyingKey: GroupElement,
+  message: Uint8Array,
+): bigint {
+  if (suite.bip340) {
+    const digest = taggedHash(
+      'BIP0340/challenge',
+      xOnly(groupCommitment),
+      xOnly(verifyingKey),
+      message,
+    )
+    return scalarMod(suite, bytesToNumberBE(digest))
+  }
+  return suite.H2(
+    concatBytes(
+      suite.serializeElement(groupCommitment),
+      suite.serializeElement(verifyingKey),
+      message,
+    ),
+  )
+}
+
+/** Everything round two and aggregation derive from the signing package. */
+type SessionValues = {
+  commitments: SigningCommitments[]
+  identifiers: bigint[]
+  bindingFactors: Map<number, bigint>
+  groupCommitment: GroupElement
+  /** ±1: negate nonces when the group commitment has odd Y (BIP-340 only). */
+  nonceSign: bigint
+  /** ±1 applied to each secret share (BIP-340 only: gQ * gP). */
+  keySign: bigint
+  challenge: bigint
+  key: KeyContext
+}
+
+function sessionValues(pkg: FrostPublicKeyPackage, signingPackage: SigningPackage): SessionValues {
+  const suite = pkg.ciphersuite
+  const commitments = sortedCommitments(pkg, signingPackage.commitments)
+  const key = keyContext(pkg, signingPackage.tweak)
+  const bindingFactors = computeBindingFactors(
+    suite,
+    key.verifyingKey,
+    commitments,
+    signingPackage.message,
+  )
+  const groupCommitment = computeGroupCommitment(suite, commitments, bindingFactors)
+  if (groupCommitment.is0()) throw new FrostParametersError('The group commitment is the identity.')
+  const challenge = computeChallenge(
+    suite,
+    groupCommitment,
+    key.verifyingKey,
+    signingPackage.message,
+  )
+  const nonceSign = key.bip340 && !hasEvenY(groupCommitment) ? -1n : 1n
+  const keySign = key.bip340 ? key.bip340.internalSign * key.bip340.outputSign : 1n
+  return {
+    commitments,
+    identifiers: commitments.map((c) => BigInt(c.identifier)),
+    bindingFactors,
+    groupCommitment,
+    nonceSign,
+    keySign,
+    challenge,
+    key,
+  }
+}
+
+/**
+ * Round two (RFC 9591 §5.2 `sign`): this participant's signature share. Consumes `nonces`.
+ * @throws {FrostNonceReusedError} when the nonces were already used.
+ * @throws {FrostParametersError} when the package does not carry this participant's commitments.
+ */
+export function frostSign(parameters: {
+  share: FrostKeyShare
+  nonces: SigningNonces
+  signingPackage: SigningPackage
+}): SignatureShare {
+  const { share, nonces, signingPackage } = parameters
+  const pkg = share.publicKeyPackage
+  const suite = pkg.ciphersuite
+  if (nonces.secret.used) throw new FrostNonceReusedError()
+  if (
+    signingPackage.group !== undefined &&
+    (signingPackage.group.groupId !== pkg.groupId ||
+      signingPackage.group.generation !== pkg.generation)
+  ) {
+    throw new FrostGroupMismatchError(
+      `The signing package is for group ${signingPackage.group.groupId} generation ${signingPackage.group.generation}; this share is group ${pkg.groupId} generation ${pkg.generation}.`,
+    )
+  }
+  if (nonces.commitments.identifier !== share.identifier) {
+    throw new FrostParametersError('These nonces belong to another participant.')
+  }
+  const mine = signingPackage.commitments.find((c) => c.identifier === share.identifier)
+  if (
+    mine === undefined ||
+    !mine.hiding.equals(nonces.commitments.hiding) ||
+    !mine.binding.equals(nonces.commitments.binding)
+  ) {
+    throw new FrostParametersError(
+      `The signing package does not carry participant ${share.identifier}'s commitments.`,
+    )
+  }
+  const session = sessionValues(pkg, signingPackage)
+  const { hiding, binding } = nonces.secret
+  // Single use: wipe before computing, so an exception cannot leave the nonces reusable.
+  nonces.secret.used = true
+  nonces.secret.hiding = 0n
+  nonces.secret.binding = 0n
+  const lambda = lagrangeCoefficient(suite, session.identifiers, BigInt(share.identifier))
+  const rho = session.bindingFactors.get(share.identifier)!
+  const z = scalarMod(
+    suite,
+    session.nonceSign * (hiding + binding * rho) +
+      lambda * share.signingShare * session.challenge * session.keySign,
+  )
+  return { identifier: share.identifier, share: z }
+}
+
+/** RFC 9591 §5.4 `verify_signature_share` (with the BIP-340 sign adjustments for Taproot). */
+function verifyShare(
+  pkg: FrostPublicKeyPackage,
+  session: SessionValues,
+  share: SignatureShare,
+): boolean {
+  const suite = pkg.ciphersuite
+  const commitment = session.commitments.find((c) => c.identifier === share.identifier)
+  const verifyingShare = pkg.verifyingShares.get(share.identifier)
+  if (commitment === undefined || verifyingShare === undefined) return false
+  if (share.share < 0n || share.share >= suite.order) return false
+  const rho = session.bindingFactors.get(share.identifier)!
+  // gR·(D + ρ·E) + (c·λ·keySign)·Y in one multi-scalar multiplication.
+  const sign = session.nonceSign
+  const lambda = lagrangeCoefficient(suite, session.identifiers, BigInt(share.identifier))
+  const left = scalarBaseMultiply(suite, share.share)
+  const right = (sign === -1n ? commitment.hiding.negate() : commitment.hiding).add(
+    suite.multiScalarMultiply(
+      [commitment.binding, verifyingShare],
+      [
+        scalarMod(suite, sign * rho),
+        scalarMod(suite, session.challenge * lambda * session.keySign),
+      ],
+    ),
+  )
+  return left.equals(right)
+}
+
+/**
+ * Verifies each signature share against the signer's verifying share and returns the identifiers
+ * of the invalid ones (empty when all are valid). Missing or unexpected shares count as invalid.
+ */
+export function findInvalidSignatureShares(parameters: {
+  publicKeyPackage: FrostPublicKeyPackage
+  signingPackage: SigningPackage
+  signatureShares: readonly SignatureShare[]
+}): number[] {
+  const { publicKeyPackage: pkg, signingPackage } = parameters
+  return invalidShares(pkg, sessionValues(pkg, signingPackage), parameters.signatureShares)
+}
+
+function invalidShares(
+  pkg: FrostPublicKeyPackage,
+  session: SessionValues,
+  signatureShares: readonly SignatureShare[],
+): number[] {
+  const culprits = new Set<number>()
+  const byId = new Map<number, SignatureShare>()
+  for (const s of signatureShares) {
+    if (byId.has(s.identifier)) culprits.add(s.identifier)
+    byId.set(s.identifier, s)
+  }
+  for (const c of session.commitments) {
+    const s = byId.get(c.identifier)
+    if (s === undefined || !verifyShare(pkg, session, s)) culprits.add(c.identifier)
+  }
+  for (const id of byId.keys()) {
+    if (!session.commitments.some((c) => c.identifier === id)) culprits.add(id)
+  }
+  return [...culprits].sort((a, b) => a - b)
+}
+
+/**
+ * Aggregates signature shares (RFC 9591 §5.3). The aggregate is verified first (one signature
+ * verification); only when it fails are the shares verified one by one, so that a participant
+ * sending a bad share is identified at no cost to honest runs.
+ * @throws {FrostInvalidSignatureShareError} naming the culprits.
+ * @throws {FrostInvalidSignatureError} if the result does not verify although every share does.
+ */
+export function frostAggregate(parameters: {
+  publicKeyPackage: FrostPublicKeyPackage
+  signingPackage: SigningPackage
+  signatureShares: readonly SignatureShare[]
+}): Uint8Array {
+  const { publicKeyPackage: pkg, signingPackage, signatureShares } = parameters
+  const suite = pkg.ciphersuite
+  const session = sessionValues(pkg, signingPackage)
+  const ids = new Set(signatureShares.map((s) => s.identifier))
+  const complete =
+    ids.size === signatureShares.length &&
+    signatureShares.length === session.commitments.length &&
+    session.commitments.every((c) => ids.has(c.identifier)) &&
+    signatureShares.every((s) => s.share >= 0n && s.share < suite.order)
+  if (complete) {
+    let z = 0n
+    for (const s of signatureShares) z += s.share
+    if (session.key.bip340)
+      z += session.challenge * session.key.bip340.outputSign * session.key.bip340.tweak
+    z = scalarMod(suite, z)
+    const signature = suite.bip340
+      ? concatBytes(xOnly(session.groupCommitment), suite.serializeScalar(z))
+      : concatBytes(suite.serializeElement(session.groupCommitment), suite.serializeScalar(z))
+    // z·G == R' + c·PK with the points already in hand (R' is the even-Y commitment for BIP-340):
+    // what the single-signer verifier checks after decoding the signature.
+    const R = session.nonceSign === -1n ? session.groupCommitment.negate() : session.groupCommitment
+    const right = R.add(scalarMultiply(suite, session.key.verifyingKey, session.challenge))
+    if (scalarBaseMultiply(suite, z).equals(right)) return signature
+  }
+  const culprits = invalidShares(pkg, session, signatureShares)
+  if (culprits.length > 0) throw new FrostInvalidSignatureShareError(culprits)
+  throw new FrostInvalidSignatureError()
+}
+
+/**
+ * The public key signatures of this group verify under: 32-byte Ed25519, 33-byte compressed
+ * secp256k1, or 32-byte x-only BIP-340 (the tweaked output key when `tweak` is given).
+ */
+export function frostVerifyingKey(pkg: FrostPublicKeyPackage, tweak?: TaprootTweak): Uint8Array {
+  const suite = pkg.ciphersuite
+  const key = keyContext(pkg, tweak)
+  return suite.bip340 ? xOnly(key.verifyingKey) : suite.serializeElement(key.verifyingKey)
+}
+
+/**
+ * Verifies a FROST signature as a single-signer signature of the ciphersuite: RFC 8032 Ed25519,
+ * RFC 9591 secp256k1 Schnorr (`z*G == R + c*PK`), or BIP-340. Never throws on bad input.
+ */
+export function frostVerify(parameters: {
+  ciphersuite: FrostCiphersuite
+  publicKey: Uint8Array
+  message: Uint8Array
+  signature: Uint8Array
+}): boolean {
+  const { ciphersuite: suite, publicKey, message, signature } = parameters
+  try {
+    if (signature.length !== suite.signatureLength) return false
+    if (suite.id === 'ed25519')
+      return ed25519.verify(signature, message, publicKey, { zip215: false })
+    if (suite.bip340) return schnorr.verify(signature, message, publicKey)
+    const R = suite.deserializeElement(signature.subarray(0, 33))
+    const z = suite.deserializeScalar(signature.subarray(33))
+    const PK = suite.deserializeElement(publicKey)
+    const c = computeChallenge(suite, R, PK, message)
+    return scalarBaseMultiply(suite, z).equals(R.add(scalarMultiply(suite, PK, c)))
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Checks that every key share named in `shares` is from the same group and generation.
+ * @throws {FrostGroupMismatchError}
+ */
+export function assertSameGroup(pkg: FrostPublicKeyPackage, other: FrostPublicKeyPackage): void {
+  if (pkg.groupId !== other.groupId || pkg.ciphersuite.id !== other.ciphersuite.id) {
+    throw new FrostGroupMismatchError(`Group ${other.groupId} is not group ${pkg.groupId}.`)
+  }
+  if (pkg.generation !== other.generation) {
+    throw new FrostGroupMismatchError(
+      `Share generation ${other.generation} cannot be mixed with generation ${pkg.generation}.`,
+    )
+  }
+}

@@ -1,0 +1,158 @@
+// Persistent single-use records for a signer node: FROST signing nonces (sealed) and consumed
+// authorization nonces. Every change is appended and fsync'ed before it takes effect, so after a
+// crash and restart a nonce that may have been used is never used again.
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs'
+import type { AuthorizationNonceStore } from '../authorization/nonceStore.js'
+import type { SealingKey } from './sealedStore.js'
+import { SignerNodeError } from './signerNodeErrors.js'
+
+type Line =
+  | { op: 'nonce'; id: string; groupId: string; generation: number; sealed: string }
+  | { op: 'use'; id: string }
+  | { op: 'auth'; nonce: string; expiresAt: number; sessionId: string }
+
+/** A stored signing nonce pair (the secrets stay sealed on disk). */
+export type StoredNonce = {
+  readonly id: string
+  readonly groupId: string
+  readonly generation: number
+  readonly hiding: bigint
+  readonly binding: bigint
+}
+
+/** The node's append-only log of nonces and consumed authorizations. */
+export type NonceLog = {
+  /** Persists new nonce pairs (one fsync for the batch) before they can be committed to. */
+  add(nonces: readonly StoredNonce[]): void
+  /** The unused nonce with this id, or undefined (never created, or already used). */
+  get(id: string): StoredNonce | undefined
+  /** True once `id` was marked used (before or after a restart). */
+  isUsed(id: string): boolean
+  /** Marks nonces used, durably, before any signature share is computed with them. */
+  markUsed(ids: readonly string[]): void
+  /** Unused nonces held. */
+  readonly available: number
+  /**
+   * An {@link AuthorizationNonceStore} whose consumption is durable and bound to one signing
+   * session: the coordinator may retry the rounds of one session (after a node fails) with the
+   * same authorization, a few times at most; any other session presenting it is a replay.
+   */
+  authorizationsFor(sessionId: string): AuthorizationNonceStore
+  close(): void
+}
+
+/** Rounds of one signing session that may present the same authorization (retries after a node fails). */
+export const MAX_ROUNDS_PER_SESSION = 3
+
+const bigintToHex = (v: bigint) => v.toString(16).padStart(64, '0')
+
+/**
+ * Opens (or creates) the log at `path`, replaying it. A torn last line (a crash mid-write) is
+ * ignored; any other unreadable line is an error.
+ * @throws {SignerNodeError} `CUSTODY_NODE_STORE_FAILED`
+ */
+export function openNonceLog(path: string, key: SealingKey): NonceLog {
+  const unused = new Map<string, StoredNonce>()
+  const used = new Set<string>()
+  const auths = new Map<string, { expiresAt: number; sessionId: string; uses: number }>()
+  if (existsSync(path)) {
+    const lines = readFileSync(path, 'utf8').split('\n')
+    lines.forEach((text, i) => {
+      if (text === '') return
+      let line: Line
+      try {
+        line = JSON.parse(text) as Line
+      } catch (cause) {
+        if (i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === ''))
+          return
+        throw new SignerNodeError(`The nonce log is corrupt at line ${i + 1}.`, {
+          code: 'CUSTODY_NODE_STORE_FAILED',
+          cause,
+        })
+      }
+      if (line.op === 'nonce') {
+        if (used.has(line.id)) return
+        const secret = key.open('nonce', line.sealed)
+        const hex = Buffer.from(secret).toString('hex')
+        unused.set(line.id, {
+          id: line.id,
+          groupId: line.groupId,
+          generation: line.generation,
+          hiding: BigInt(`0x${hex.slice(0, 64)}`),
+          binding: BigInt(`0x${hex.slice(64, 128)}`),
+        })
+      } else if (line.op === 'use') {
+        used.add(line.id)
+        unused.delete(line.id)
+      } else if (line.op === 'auth') {
+        const prior = auths.get(line.nonce)
+        auths.set(line.nonce, {
+          expiresAt: line.expiresAt,
+          sessionId: line.sessionId,
+          uses: (prior?.uses ?? 0) + 1,
+        })
+      }
+    })
+  }
+  const fd = openSync(path, 'a', 0o600)
+  const append = (lines: readonly Line[]) => {
+    if (lines.length === 0) return
+    try {
+      writeSync(fd, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`)
+      fsyncSync(fd)
+    } catch (cause) {
+      throw new SignerNodeError('The nonce log could not be written.', {
+        code: 'CUSTODY_NODE_STORE_FAILED',
+        cause,
+      })
+    }
+  }
+  return {
+    add(nonces) {
+      append(
+        nonces.map((n) => ({
+          op: 'nonce' as const,
+          id: n.id,
+          groupId: n.groupId,
+          generation: n.generation,
+          sealed: key.seal(
+            'nonce',
+            Buffer.from(bigintToHex(n.hiding) + bigintToHex(n.binding), 'hex'),
+          ),
+        })),
+      )
+      for (const n of nonces) unused.set(n.id, n)
+    },
+    get: (id) => unused.get(id),
+    isUsed: (id) => used.has(id),
+    markUsed(ids) {
+      append(ids.map((id) => ({ op: 'use' as const, id })))
+      for (const id of ids) {
+        used.add(id)
+        unused.delete(id)
+      }
+    },
+    get available() {
+      return unused.size
+    },
+    authorizationsFor(sessionId) {
+      return {
+        consume(nonce, expiresAt, now) {
+          for (const [k, v] of auths) if (v.expiresAt < now - 86_400_000) auths.delete(k)
+          const prior = auths.get(nonce)
+          if (
+            prior !== undefined &&
+            (prior.sessionId !== sessionId || prior.uses >= MAX_ROUNDS_PER_SESSION)
+          )
+            return false
+          append([{ op: 'auth', nonce, expiresAt, sessionId }])
+          auths.set(nonce, { expiresAt, sessionId, uses: (prior?.uses ?? 0) + 1 })
+          return true
+        },
+      }
+    },
+    close() {
+      closeSync(fd)
+    },
+  }
+}
