@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config'
 
 // Resolve workspace packages to their TypeScript sources: no build before tests.
 const conditions = ['@strongroom/source', 'node', 'import', 'module', 'default']
+const nodeConditions = ['@strongroom/source', 'node']
 
 /** One vitest project per folder with a package.json under these groups; new packages join automatically. */
 function discoverProjects() {
@@ -27,7 +28,10 @@ function discoverProjects() {
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  // Vitest hands the SSR conditions to Node (`--conditions`) for externalized dependencies, where
+  // `import`/`module` would make `require` pick ESM builds (breaks `pg`, which requires `pg-pool`).
+  // Vite adds `import`/`default` by itself when resolving, so they are not needed here.
+  ssr: { resolve: { conditions: nodeConditions, externalConditions: nodeConditions } },
   test: {
     projects: discoverProjects(),
     testTimeout: 20_000,
