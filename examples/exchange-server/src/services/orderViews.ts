@@ -1,0 +1,123 @@
+import type { OrderType, Side } from '@strongroom/orderbook'
+import type { ExchangeEvent } from '../core/events.js'
+
+/** What the API shows of an order. */
+export type OrderView = {
+  orderId: number
+  account: string
+  symbol: string
+  clientOrderId: string | undefined
+  side: Side
+  orderType: OrderType
+  price: number
+  quantity: number
+  filled: number
+  status: 'open' | 'filled' | 'cancelled' | 'expired' | 'rejected'
+  updatedAt: number
+}
+
+/**
+ * Order and trade views built from the event stream (the API's read model): open orders per
+ * account, the last finished orders, recent public trades per market.
+ */
+export function createOrderViews(options: { keepFinished?: number; keepTrades?: number } = {}) {
+  const keepFinished = options.keepFinished ?? 10_000
+  const keepTrades = options.keepTrades ?? 200
+  const orders = new Map<number, OrderView>()
+  const openByAccount = new Map<string, Set<number>>()
+  const finished: number[] = []
+  const trades = new Map<
+    string,
+    { tradeId: number; price: number; quantity: number; aggressorSide: Side; time: number }[]
+  >()
+
+  const finish = (order: OrderView, status: OrderView['status'], time: number) => {
+    order.status = status
+    order.updatedAt = time
+    openByAccount.get(order.account)?.delete(order.orderId)
+    finished.push(order.orderId)
+    if (finished.length > keepFinished) orders.delete(finished.shift()!)
+  }
+
+  function apply(event: ExchangeEvent) {
+    switch (event.kind) {
+      case 'orderAccepted': {
+        const view: OrderView = {
+          orderId: event.orderId,
+          account: event.account,
+          symbol: event.symbol,
+          clientOrderId: event.clientOrderId,
+          side: event.side,
+          orderType: event.orderType,
+          price: event.price,
+          quantity: event.quantity,
+          filled: 0,
+          status: 'open',
+          updatedAt: event.time,
+        }
+        orders.set(event.orderId, view)
+        let set = openByAccount.get(event.account)
+        if (!set) openByAccount.set(event.account, (set = new Set()))
+        set.add(event.orderId)
+        return
+      }
+      case 'fill': {
+        for (const [id, remaining] of [
+          [event.makerOrderId, event.makerRemaining],
+          [event.takerOrderId, event.takerRemaining],
+        ] as const) {
+          const order = orders.get(id)
+          if (!order) continue
+          order.filled += event.quantity
+          order.updatedAt = event.time
+          if (remaining === 0 && order.status === 'open') finish(order, 'filled', event.time)
+        }
+        let list = trades.get(event.symbol)
+        if (!list) trades.set(event.symbol, (list = []))
+        list.push({
+          tradeId: event.tradeId,
+          price: event.price,
+          quantity: event.quantity,
+          aggressorSide: event.aggressorSide,
+          time: event.time,
+        })
+        if (list.length > keepTrades) list.shift()
+        return
+      }
+      case 'orderCancelled': {
+        const order = orders.get(event.orderId)
+        if (order && event.remainingQuantity === 0 && order.status === 'open')
+          finish(order, 'cancelled', event.time)
+        return
+      }
+      case 'orderExpired': {
+        const order = orders.get(event.orderId)
+        if (order && order.status === 'open') finish(order, 'expired', event.time)
+        return
+      }
+      case 'orderAmended': {
+        const order = orders.get(event.orderId)
+        if (order) {
+          order.price = event.price
+          order.quantity = order.filled + event.quantity
+          order.updatedAt = event.time
+        }
+        return
+      }
+      default:
+        return
+    }
+  }
+
+  return {
+    apply(events: readonly ExchangeEvent[]) {
+      for (const event of events) apply(event)
+    },
+    order: (orderId: number) => orders.get(orderId),
+    openOrders: (account: string) =>
+      [...(openByAccount.get(account) ?? [])].map((id) => orders.get(id)!).filter(Boolean),
+    trades: (symbol: string) => trades.get(symbol) ?? [],
+  }
+}
+
+export type OrderViews = ReturnType<typeof createOrderViews>
