@@ -127,6 +127,24 @@ export const configSchema = z.strictObject({
       ordersPerSecond: z.number().min(0).max(10_000).default(20),
     })
     .default({ enabled: true, makers: 2, takers: 2, ordersPerSecond: 20 }),
+  compliance: z
+    .strictObject({
+      /**
+       * Addresses refused as withdrawal destinations and flagged as deposit sources, in addition
+       * to any list file. The default is a clearly fake demonstration address.
+       */
+      sanctionedAddresses: z
+        .array(z.string().min(1))
+        .default(['0x000000000000000000000000000000000000bAd1']),
+      /** A directory with OFAC's legacy CSV files (SDN.CSV, ADD.CSV, ALT.CSV, SDN_COMMENTS.CSV). */
+      ofacSdnCsvDir: z.string().optional(),
+      /** Prices used to value events in USD for limits and typologies (whole units). */
+      usdPrices: z.record(z.string(), decimal).default({ ETH: '3000', USDC: '1' }),
+    })
+    .default({
+      sanctionedAddresses: ['0x000000000000000000000000000000000000bAd1'],
+      usdPrices: { ETH: '3000', USDC: '1' },
+    }),
   /** API keys created at start-up (development); production keys come from the admin API. */
   apiKeys: z
     .array(

@@ -80,6 +80,15 @@ export type ExchangeCore = {
   readonly engine: MatchingEngine
   readonly markets: ReadonlyMap<string, Market>
   readonly appliedSeq: number
+  /** Sequence number of the last settlement event emitted. */
+  readonly settlementSeq: number
+  /** Open orders with their holds (for read models after a restart). */
+  openOrders(): {
+    orderId: number
+    account: string
+    symbol: string
+    clientOrderId: string | undefined
+  }[]
   snapshot(): CoreSnapshot
   stateHash(): string
 }
@@ -717,6 +726,16 @@ export function createExchangeCore(parameters: CreateExchangeCoreParameters): Ex
     get appliedSeq() {
       return appliedSeq
     },
+    get settlementSeq() {
+      return settlementSeq
+    },
+    openOrders: () =>
+      [...orders].map(([orderId, h]) => ({
+        orderId,
+        account: h.account,
+        symbol: h.symbol,
+        clientOrderId: h.clientOrderId,
+      })),
     apply(command, commandSeq, commandTime) {
       seq = commandSeq
       time = commandTime
