@@ -7,8 +7,11 @@ const permission = z.enum(['read', 'trade', 'withdraw', 'approve', 'admin'])
 const assetSchema = z.strictObject({
   code: z.string().regex(/^[A-Z0-9]{2,10}$/),
   decimals: z.number().int().min(0).max(36),
-  /** `native`: the chain's own coin (ETH); `erc20`: a token deployed on the local chain at start-up. */
-  kind: z.enum(['native', 'erc20', 'offchain']),
+  /**
+   * `native`: the chain's own coin (ETH), deposited and withdrawn on chain; `offchain`: held by
+   * the venue off chain (the reference exchange funds it through the development faucet).
+   */
+  kind: z.enum(['native', 'offchain']),
   /** Confirmations before a deposit is credited and a withdrawal counts as final. */
   confirmations: z.number().int().min(0).max(1_000).default(2),
   /** Amount above which withdrawals need approvals (whole units). */
@@ -94,7 +97,7 @@ export const configSchema = z.strictObject({
     .min(1)
     .default([
       { code: 'ETH', decimals: 18, kind: 'native', confirmations: 2, approvalThreshold: '10' },
-      { code: 'USDC', decimals: 6, kind: 'erc20', confirmations: 2, approvalThreshold: '10000' },
+      { code: 'USDC', decimals: 6, kind: 'offchain', confirmations: 1, approvalThreshold: '10000' },
     ]),
   markets: z
     .array(marketSchema)
@@ -145,6 +148,8 @@ export const configSchema = z.strictObject({
       sanctionedAddresses: ['0x000000000000000000000000000000000000bAd1'],
       usdPrices: { ETH: '3000', USDC: '1' },
     }),
+  /** Development faucet for off-chain assets (admin only). Off in production. */
+  faucet: z.boolean().default(true),
   /** API keys created at start-up (development); production keys come from the admin API. */
   apiKeys: z
     .array(

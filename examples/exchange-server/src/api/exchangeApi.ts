@@ -58,4 +58,6 @@ export type ExchangeApi = {
     kycLevel: number
   }): Promise<ApiKey>
   engageKillSwitch(reason: string, actor: string): Promise<void>
+  /** Development faucet for off-chain assets. */
+  faucet(accountId: string, asset: string, amount: bigint): Promise<void>
 }

@@ -23,6 +23,7 @@ import {
   cancelAllBody,
   cancelOrderQuery,
   createAccountBody,
+  faucetBody,
   killSwitchBody,
   orderAck,
   orderView,
@@ -577,6 +578,24 @@ export function createRoutes(
       async handler({ body, key }) {
         await api.engageKillSwitch((body as z.output<typeof killSwitchBody>).reason, key!.keyId)
         return { status: 200, body: { engaged: true } }
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/admin/faucet',
+      summary:
+        'Development faucet: credit an off-chain asset to an account (disabled in production)',
+      tags: ['admin'],
+      permission: 'admin',
+      body: faucetBody,
+      response: z.object({ ok: z.boolean() }),
+      errors: [403, 404],
+      async handler({ body }) {
+        const b = body as z.output<typeof faucetBody>
+        const asset = defineAsset({ code: b.asset, decimals: decimalsOf(b.asset) })
+        const amount = grid(() => parseAmount({ asset, value: b.amount, path: ['amount'] }))
+        await api.faucet(b.accountId, b.asset, amount)
+        return { status: 200, body: { ok: true } }
       },
     },
   ] as Route[]

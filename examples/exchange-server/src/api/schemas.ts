@@ -118,3 +118,9 @@ export const withdrawalView = z.object({
   txHash: z.string().optional(),
   reason: z.string().optional(),
 })
+
+export const faucetBody = z.strictObject({
+  accountId: id,
+  asset: z.string().regex(/^[A-Z0-9]{2,10}$/),
+  amount: decimal,
+})

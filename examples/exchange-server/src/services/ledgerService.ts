@@ -12,12 +12,13 @@ import {
   openVenueAccounts,
 } from '@strongroom/settlement'
 import type { ExchangeConfig } from '../config.js'
+import { HOT_WALLET_ID } from '../custody/custodyService.js'
 
 /** The ledger and the lifecycles the exchange drives on it. */
 export type LedgerService = Awaited<ReturnType<typeof openLedgerService>>
 
-/** The exchange's one custody wallet per chain asset (hot tier). */
-export const HOT_WALLET = 'hot-evm'
+/** The development faucet's wallet: off-chain assets handed out by the faucet come from it. */
+export const FAUCET_WALLET = 'dev-faucet'
 
 /**
  * Opens the settlement ledger on the configured store (embedded PGlite under the data directory,
@@ -38,7 +39,10 @@ export async function openLedgerService(options: { config: ExchangeConfig; clock
   const venue = await openVenueAccounts({
     ledger,
     assets,
-    wallets: [{ walletId: HOT_WALLET, tier: 'hot' }],
+    wallets: [
+      { walletId: HOT_WALLET_ID, tier: 'hot' },
+      { walletId: FAUCET_WALLET, tier: 'cold' },
+    ],
   })
   if (!venue.ok)
     throw new Error(`could not open the venue's ledger accounts: ${venue.rejection.code}`)
@@ -58,6 +62,24 @@ export async function openLedgerService(options: { config: ExchangeConfig; clock
     deposits,
     withdrawals,
     assets,
+    /**
+     * Development faucet: credits `amount` of an off-chain asset to `owner` as a deposit from the
+     * faucet wallet (a balanced double entry like any deposit), posted at once.
+     */
+    async faucet(depositId: string, owner: string, asset: string, amount: bigint) {
+      const detected = await deposits.detect({
+        depositId,
+        owner,
+        asset,
+        walletId: FAUCET_WALLET,
+        amount,
+      })
+      if (!detected.ok) throw new Error(`faucet: ${detected.rejection.code}`)
+      const depth = Math.max(1, config.assets.find((a) => a.code === asset)?.confirmations ?? 1)
+      const posted = await deposits.confirmations({ depositId, confirmations: depth })
+      if (!posted.ok || posted.state !== 'posted')
+        throw new Error('faucet: the deposit was not posted')
+    },
     async openCustomer(owner: string) {
       const result = await openCustomerAccounts({ ledger, owner, assets })
       if (!result.ok)

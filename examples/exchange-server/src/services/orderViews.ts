@@ -1,4 +1,4 @@
-import type { OrderType, Side } from '@strongroom/orderbook'
+import type { OrderState, OrderType, Side } from '@strongroom/orderbook'
 import type { ExchangeEvent } from '../core/events.js'
 
 /** What the API shows of an order. */
@@ -110,6 +110,30 @@ export function createOrderViews(options: { keepFinished?: number; keepTrades?: 
   }
 
   return {
+    /** Adds an open order known only from the book's state (recovered from a snapshot). */
+    seed(order: {
+      orderId: number
+      account: string
+      symbol: string
+      clientOrderId: string | undefined
+      state: OrderState
+    }) {
+      apply({
+        kind: 'orderAccepted',
+        seq: 0,
+        time: 0,
+        account: order.account,
+        symbol: order.symbol,
+        orderId: order.orderId,
+        clientOrderId: order.clientOrderId,
+        side: order.state.side,
+        orderType: order.state.orderType,
+        price: order.state.price,
+        quantity: order.state.quantity + order.state.hidden,
+        quoteBudget: order.state.quoteBudget,
+        stopPrice: order.state.stopPrice,
+      })
+    },
     apply(events: readonly ExchangeEvent[]) {
       for (const event of events) apply(event)
     },
