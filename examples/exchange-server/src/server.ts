@@ -18,7 +18,7 @@ import { z } from 'zod'
 import type { ExchangeApi } from './api/exchangeApi.js'
 import { createRoutes } from './api/routes.js'
 import { createDepositWatcher } from './chain/depositWatcher.js'
-import { type LocalChain, startLocalChain } from './chain/hardhatNode.js'
+import { type LocalChain, sendFromDevAccount, startLocalChain } from './chain/hardhatNode.js'
 import { jsonRpc } from './chain/jsonRpc.js'
 import type { ExchangeConfig } from './config.js'
 import type { Market } from './core/exchangeCore.js'
@@ -240,6 +240,15 @@ export async function startExchange(options: {
     screening: addressScreen,
   })
   closers.push(() => custody.close())
+  if (chain) {
+    // Development chain: the venue's hot wallet starts with a float to pay withdrawals from
+    // (deposits stay on the accounts' deposit addresses; the reference exchange does not sweep).
+    const balance = BigInt(
+      await jsonRpc<string>(rpcUrls[0]!, 'eth_getBalance', [custody.hotAddress, 'latest']),
+    )
+    if (balance === 0n)
+      await sendFromDevAccount(rpcUrls[0]!, 0, custody.hotAddress, 1_000n * 10n ** 18n)
+  }
   const withdrawals = createWithdrawalService({
     config,
     core,

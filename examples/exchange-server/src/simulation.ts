@@ -1,6 +1,4 @@
-import { createWalletClient, http, parseEther } from 'viem'
-import { privateKeyToAccount } from 'viem/accounts'
-import { HARDHAT_DEV_ACCOUNTS } from './chain/hardhatNode.js'
+import { sendFromDevAccount } from './chain/hardhatNode.js'
 import { ApiError, createRestClient, type RestClient } from './client/restClient.js'
 
 type Trader = { name: string; client: RestClient }
@@ -47,14 +45,8 @@ export async function startSimulation(options: {
     })
     traders.push({ name, client })
     await admin.post('/v1/admin/faucet', { accountId: name, asset: 'USDC', amount: '1000000' })
-    const { address } = await client.get<{ address: `0x${string}` }>(
-      '/v1/deposit-address?asset=ETH',
-    )
-    const funder = createWalletClient({
-      account: privateKeyToAccount(HARDHAT_DEV_ACCOUNTS[(i % 5) + 1]!),
-      transport: http(options.rpcUrl),
-    })
-    await funder.sendTransaction({ to: address, value: parseEther('100'), chain: null })
+    const { address } = await client.get<{ address: string }>('/v1/deposit-address?asset=ETH')
+    await sendFromDevAccount(options.rpcUrl, i + 1, address, 100n * 10n ** 18n)
   }
   options.log(
     `simulation: ${traders.length} traders funded (ETH deposits on chain, USDC from the faucet); waiting for confirmations`,

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { jsonRpc } from './jsonRpc.js'
 
 /** A local Ethereum JSON-RPC node (hardhat 2.x) started by the exchange. */
@@ -12,15 +13,20 @@ export type LocalChain = {
   stop(): Promise<void>
 }
 
-/** Accounts hardhat funds at genesis (its published default mnemonic): for the simulator only. */
-export const HARDHAT_DEV_ACCOUNTS = [
-  '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
-  '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
-  '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3e5e2f8f5b8d7b9c',
-  '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
-  '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
-  '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba',
-] as const
+/** Sends `value` wei from one of the node's unlocked development accounts (hardhat only). */
+export async function sendFromDevAccount(
+  url: string,
+  index: number,
+  to: string,
+  value: bigint,
+): Promise<string> {
+  const accounts = await jsonRpc<string[]>(url, 'eth_accounts')
+  const from = accounts[index % accounts.length]
+  if (!from) throw new Error('the node has no unlocked accounts')
+  return jsonRpc<string>(url, 'eth_sendTransaction', [
+    { from, to, value: `0x${value.toString(16)}` },
+  ])
+}
 
 async function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -57,8 +63,9 @@ export async function startLocalChain(options: {
   const port = options.port || (await freePort('127.0.0.1'))
   const require = createRequire(import.meta.url)
   const cli = join(dirname(require.resolve('hardhat/package.json')), 'internal', 'cli', 'cli.js')
-  // A small wrapper: exit when the exchange process disappears, then run hardhat's CLI.
-  const wrapper = `const p=${process.pid};setInterval(()=>{try{process.kill(p,0)}catch{process.exit(0)}},500);process.argv.splice(1,1);require(${JSON.stringify(cli)})`
+  // A small wrapper: exit when the exchange process disappears, then run hardhat's CLI (argv[1]
+  // is "hardhat", standing in for the script path hardhat expects there).
+  const wrapper = `const p=${process.pid};setInterval(()=>{try{process.kill(p,0)}catch{process.exit(0)}},500);require(${JSON.stringify(cli)})`
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -74,7 +81,7 @@ export async function startLocalChain(options: {
       String(port),
     ],
     {
-      cwd: dir,
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
       env: { ...process.env, HARDHAT_DISABLE_TELEMETRY_PROMPT: 'true' },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
