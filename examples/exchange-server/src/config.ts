@@ -138,14 +138,14 @@ export const configSchema = z.strictObject({
        */
       sanctionedAddresses: z
         .array(z.string().min(1))
-        .default(['0x000000000000000000000000000000000000bAd1']),
+        .default(['0x000000000000000000000000000000000000bad1']),
       /** A directory with OFAC's legacy CSV files (SDN.CSV, ADD.CSV, ALT.CSV, SDN_COMMENTS.CSV). */
       ofacSdnCsvDir: z.string().optional(),
       /** Prices used to value events in USD for limits and typologies (whole units). */
       usdPrices: z.record(z.string(), decimal).default({ ETH: '3000', USDC: '1' }),
     })
     .default({
-      sanctionedAddresses: ['0x000000000000000000000000000000000000bAd1'],
+      sanctionedAddresses: ['0x000000000000000000000000000000000000bad1'],
       usdPrices: { ETH: '3000', USDC: '1' },
     }),
   /** Development faucet for off-chain assets (admin only). Off in production. */

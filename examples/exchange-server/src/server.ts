@@ -1,4 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -76,6 +83,8 @@ export async function startExchange(options: {
   config: ExchangeConfig
   logger: Logger
   clock?: Clock | undefined
+  /** Test hook: append `<appliedSeq> <stateHash>` after every applied batch (recovery tests). */
+  stateLog?: string | undefined
 }) {
   const { config, logger } = options
   const clock = options.clock ?? createSystemClock()
@@ -174,6 +183,9 @@ export async function startExchange(options: {
   })
   hub.subscribe((events) => views.apply(events))
   hub.subscribe((events) => compliance.monitor(events))
+  const stateLog = options.stateLog
+  if (stateLog)
+    hub.subscribe(() => appendFileSync(stateLog, `${core.appliedSeq} ${core.stateHash()}\n`))
   const sequencer = createExchangeSequencer({
     journal,
     core,
@@ -458,7 +470,9 @@ export async function startExchange(options: {
     async close() {
       for (const fn of closers.reverse()) {
         try {
+          const started = Date.now()
           await fn()
+          logger.debug('closed', { step: fn.toString().slice(0, 60), ms: Date.now() - started })
         } catch (error) {
           logger.warn('error while closing', { error: String(error) })
         }
