@@ -390,10 +390,11 @@ export async function startExchange(options: {
       stateHash: z.string(),
     }),
     async handler() {
-      await sequencer.flush()
+      const ledgerCheck = await checkLedger()
       return {
         status: 200,
         body: {
+          ledgerCheck,
           appliedSeq: core.appliedSeq,
           stateHash: core.stateHash(),
           settlementSeq: core.settlementSeq,
@@ -404,6 +405,32 @@ export async function startExchange(options: {
     },
   }
   const allRoutes = [...routes, stateRoute]
+
+  /**
+   * Checks the ledger against the core once the settlement pump has caught up: every asset sums to
+   * zero, and each account's available + locked balance in the ledger equals the core's (pending
+   * withdrawals aside, which the ledger holds differently).
+   */
+  async function checkLedger() {
+    await sequencer.flush()
+    await pump.drainTo(core.settlementSeq)
+    const problems: string[] = []
+    for (const t of await ledger.ledger.assetTotals()) {
+      if (t.debitsPosted !== t.creditsPosted) problems.push(`${t.asset} does not sum to zero`)
+    }
+    for (const key of keyStore.all()) {
+      const rows = await ledger.ledger.balances({ owner: key.accountId })
+      for (const [asset, b] of core.balances(key.accountId)) {
+        const sum = (role: string) => {
+          const row = rows.find((r) => r.account.asset === asset && r.account.role === role)
+          return row ? row.creditsPosted - row.debitsPosted : 0n
+        }
+        if (sum('available') + sum('locked') !== b.available + b.locked)
+          problems.push(`${key.accountId} ${asset}: ledger and core differ`)
+      }
+    }
+    return { ok: problems.length === 0, problems, ledgerSeq: pump.lastApplied }
+  }
   let openapi: unknown
   const http = createHttpGateway({
     routes: allRoutes,
@@ -457,6 +484,7 @@ export async function startExchange(options: {
     keyStore,
     adminKey: admin,
     rpcUrls,
+    checkLedger,
     urls: {
       http: baseUrl,
       ws: `ws://${config.host}:${address.port}/ws`,
