@@ -428,13 +428,19 @@ describe('exchange core properties', () => {
           // Snapshot after `k` commands, restore, replay the rest: same hash and same events.
           const k = cut % (commands.length + 1)
           const c = setup()
-          commands.slice(0, k).forEach((command, i) => c.run(command, 1_000 + i))
+          commands.slice(0, k).forEach((command, i) => {
+            c.run(command, 1_000 + i)
+          })
           const snapshot = JSON.parse(JSON.stringify(c.core.snapshot())) as CoreSnapshot
           const d = setup(snapshot)
           const tail: ExchangeEvent[] = []
           const eventsBefore = c.events.length
-          commands.slice(k).forEach((command, i) => d.run(command, 1_000 + k + i))
-          commands.slice(k).forEach((command, i) => c.run(command, 1_000 + k + i))
+          commands.slice(k).forEach((command, i) => {
+            d.run(command, 1_000 + k + i)
+          })
+          commands.slice(k).forEach((command, i) => {
+            c.run(command, 1_000 + k + i)
+          })
           tail.push(...c.events.slice(eventsBefore))
           expect(d.events).toEqual(tail)
           expect(d.core.stateHash()).toBe(a.core.stateHash())

@@ -271,7 +271,10 @@ export async function startFixGateway(options: {
               }),
             )
             let set = mdSubscribers.get(instrument.symbol)
-            if (!set) mdSubscribers.set(instrument.symbol, (set = new Set()))
+            if (!set) {
+              set = new Set()
+              mdSubscribers.set(instrument.symbol, set)
+            }
             if (subscription.action === 'subscribe')
               set.add({ session, requestId: subscription.requestId })
             if (subscription.action === 'unsubscribe')

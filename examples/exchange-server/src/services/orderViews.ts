@@ -57,7 +57,10 @@ export function createOrderViews(options: { keepFinished?: number; keepTrades?: 
         }
         orders.set(event.orderId, view)
         let set = openByAccount.get(event.account)
-        if (!set) openByAccount.set(event.account, (set = new Set()))
+        if (!set) {
+          set = new Set()
+          openByAccount.set(event.account, set)
+        }
         set.add(event.orderId)
         return
       }
@@ -73,7 +76,10 @@ export function createOrderViews(options: { keepFinished?: number; keepTrades?: 
           if (remaining === 0 && order.status === 'open') finish(order, 'filled', event.time)
         }
         let list = trades.get(event.symbol)
-        if (!list) trades.set(event.symbol, (list = []))
+        if (!list) {
+          list = []
+          trades.set(event.symbol, list)
+        }
         list.push({
           tradeId: event.tradeId,
           price: event.price,
