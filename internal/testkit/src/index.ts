@@ -1,5 +1,6 @@
 export { isCI, type Requirement, settle } from './ci.js'
 export { documentedErrorCodes } from './errorDocs.js'
+export { describePublicApi, exportedNames } from './publicApi.js'
 export { requireServices, type ServiceName, serviceEndpoints } from './services.js'
 export { requireSharedTestdata, sharedTestdataDir } from './sharedTestdata.js'
 export { createTempDir } from './tempDir.js'
