@@ -30,10 +30,10 @@ export {
   type UnsignedAuthorization,
 } from './authorization/authorization.js'
 export {
+  type AuthorizationNonceLogOptions,
   type AuthorizationNonceStore,
   createMemoryNonceStore,
-  type FileNonceStoreOptions,
-  openFileNonceStore,
+  openAuthorizationNonceLog,
 } from './authorization/nonceStore.js'
 export {
   REQUEST_DIGEST_DOMAIN,

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { createTempDir } from '@strongroom/testkit'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CustodyError } from '../custodyErrors.js'
-import { createMemoryNonceStore, openFileNonceStore } from './nonceStore.js'
+import { createMemoryNonceStore, openAuthorizationNonceLog } from './nonceStore.js'
 
 let dirs: { path: string; remove(): void }[] = []
 const logPath = () => {
@@ -26,14 +26,14 @@ describe('createMemoryNonceStore', () => {
   })
 })
 
-describe('openFileNonceStore', () => {
+describe('openAuthorizationNonceLog', () => {
   it('refuses a nonce consumed before a restart (a replay after a crash)', () => {
     const path = logPath()
-    const first = openFileNonceStore({ path, now: 0 })
+    const first = openAuthorizationNonceLog({ path, now: 0 })
     expect(first.consume('n-1', 60_000, 0)).toBe(true)
     expect(first.consume('n-1', 60_000, 1)).toBe(false)
     first.close()
-    const second = openFileNonceStore({ path, now: 30_000 })
+    const second = openAuthorizationNonceLog({ path, now: 30_000 })
     expect(second.consume('n-1', 60_000, 30_000)).toBe(false)
     expect(second.consume('n-2', 60_000, 30_000)).toBe(true)
     second.close()
@@ -41,12 +41,12 @@ describe('openFileNonceStore', () => {
 
   it('drops expired entries on open and ignores a torn last line', () => {
     const path = logPath()
-    const store = openFileNonceStore({ path, now: 0 })
+    const store = openAuthorizationNonceLog({ path, now: 0 })
     store.consume('old', 1_000, 0)
     store.consume('live', 100_000, 0)
     store.close()
     appendFileSync(path, '{"nonce":"torn","expi')
-    const reopened = openFileNonceStore({ path, now: 50_000 })
+    const reopened = openAuthorizationNonceLog({ path, now: 50_000 })
     expect(reopened.size).toBe(1)
     expect(reopened.consume('live', 100_000, 50_000)).toBe(false)
     // The torn append never answered, so that nonce was never used.
@@ -62,7 +62,7 @@ describe('openFileNonceStore', () => {
     writeFileSync(path, corrupt)
     let error: unknown
     try {
-      openFileNonceStore({ path, now: 0 })
+      openAuthorizationNonceLog({ path, now: 0 })
     } catch (caught) {
       error = caught
     }
@@ -74,7 +74,7 @@ describe('openFileNonceStore', () => {
 
   it('compacts the file once it grows, keeping every unexpired nonce', () => {
     const path = logPath()
-    const store = openFileNonceStore({ path, now: 0, compactAfter: 10 })
+    const store = openAuthorizationNonceLog({ path, now: 0, compactAfter: 10 })
     for (let i = 0; i < 25; i++)
       expect(store.consume(`n-${i}`, i < 20 ? 100 : 10_000, 200)).toBe(true)
     // 20 expired at the first compaction (time 200) are gone from the file; the 5 live stay.

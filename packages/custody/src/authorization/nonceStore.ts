@@ -41,8 +41,8 @@ export function createMemoryNonceStore(): AuthorizationNonceStore & { readonly s
   }
 }
 
-/** Options of {@link openFileNonceStore}. */
-export type FileNonceStoreOptions = {
+/** Options of {@link openAuthorizationNonceLog}. */
+export type AuthorizationNonceLogOptions = {
   /** The append-only file (created with mode 0600 when missing). */
   readonly path: string
   /** Current time in epoch ms, used to drop expired entries when the file is opened. */
@@ -61,8 +61,8 @@ export type FileNonceStoreOptions = {
  * @throws {CustodyError} `CUSTODY_NONCE_STORE_FAILED` when the file cannot be read or written, or a
  *   line other than the last is corrupt.
  */
-export function openFileNonceStore(
-  options: FileNonceStoreOptions,
+export function openAuthorizationNonceLog(
+  options: AuthorizationNonceLogOptions,
 ): AuthorizationNonceStore & { readonly size: number; close(): void } {
   const { path } = options
   const compactAfter = options.compactAfter ?? 100_000
