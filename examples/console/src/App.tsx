@@ -83,6 +83,22 @@ export function App() {
   useEffect(() => {
     if (!session) return
     setKillSwitch(session.overview.killSwitch)
+    // Recent trades from REST first; the stream adds new ones as they happen.
+    for (const { symbol } of session.overview.markets)
+      session.client
+        .get<{ trades: Omit<Trade, 'symbol'>[] }>(
+          `/v1/markets/${encodeURIComponent(symbol)}/trades`,
+        )
+        .then(({ trades: recent }) =>
+          setTrades((t) => {
+            const byId = new Map<string, Trade>()
+            for (const trade of [...recent.map((r) => ({ ...r, symbol })), ...(t[symbol] ?? [])])
+              byId.set(trade.tradeId, trade)
+            const merged = [...byId.values()].sort((a, b) => Number(b.tradeId) - Number(a.tradeId))
+            return { ...t, [symbol]: merged.slice(0, 25) }
+          }),
+        )
+        .catch((error: unknown) => report('error', describeError(error)))
     return followStream(
       session.client.credentials,
       ({ event, data }) => {
@@ -102,7 +118,7 @@ export function App() {
       },
       (status, detail) => setLive(status === 'live' ? 'live' : `reconnecting (${detail})`),
     )
-  }, [session])
+  }, [session, report])
 
   if (!session) return <Login onLogin={(client, overview) => setSession({ client, overview })} />
   const { client, overview } = session

@@ -264,6 +264,13 @@ describe.skipIf(!browser.available)('operations console in headless Chromium', (
     expect(BigInt(await jsonRpc<string>(exchange.urls.rpc, 'eth_getBalance', [to, 'latest']))).toBe(
       12n * E18,
     )
+    // Policy check, signing and broadcast were measured on the way.
+    const metrics = await (await fetch(`${exchange.urls.http}/metrics`)).text()
+    for (const name of ['policy_check', 'signing', 'broadcast'])
+      expect(metrics).toMatch(new RegExp(`^strongroom_${name}_seconds_count [1-9]\\d*$`, 'm'))
+    await expect
+      .poll(() => page.locator('[data-slo=signing] td').nth(1).textContent(), { timeout: 5_000 })
+      .not.toBe('0')
     // Only signatures left the page: neither approver's private key was ever sent.
     for (const approver of secrets.approvers.slice(0, 2))
       expect(sent.some((line) => line.toLowerCase().includes(approver.seed))).toBe(false)
@@ -326,6 +333,8 @@ describe.skipIf(!browser.available)('operations console in headless Chromium', (
       .toMatch(/^chain intact: \d+ records, head #\d+$/)
     expect(await page.locator('[data-testid=audit] tr[data-seq]').count()).toBeGreaterThan(10)
     await expect.poll(() => page.locator('[data-testid=tiers] tr[data-tier=hot]').count()).toBe(1)
+    // Trades from before the page was opened come from REST.
+    await expect.poll(() => page.locator('[data-testid=trades] tbody tr').count()).toBe(1)
     await shot(page, 'console-alerts-audit-tiers')
     await page.close()
   })
