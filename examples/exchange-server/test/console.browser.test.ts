@@ -285,8 +285,27 @@ describe.skipIf(!browser.available)('operations console in headless Chromium', (
     const page = await openConsole(keys.desk!)
     await loadApproverKey(page, 2)
     await review(page, w.withdrawalId)
-    // Meanwhile two other approvers complete the quorum elsewhere.
     const digest = exchange.withdrawals.get(w.withdrawalId)!.requestDigest!
+    // An approval signed too long ago does not count either (the policy's approvalMaxAgeMs).
+    const old = createApproval({
+      key: exchange.custody.devApprovers[2]!.pair,
+      subjectDigest: digest,
+      approverId: 'approver-3',
+      approvedAt: Date.now() - 25 * 3_600_000,
+    })
+    const refused = await keys
+      .desk!.client.post(`/v1/console/withdrawals/${w.withdrawalId}/approvals`, {
+        approverId: old.approverId,
+        signature: old.signature,
+        approvedAt: old.approvedAt,
+      })
+      .catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(ApiError)
+    expect((refused as ApiError).status).toBe(409)
+    expect((refused as ApiError).message).toMatch(/approval_invalid: .*expired/)
+    expect(approvalsOf(w.withdrawalId)).toEqual([])
+    expect(exchange.withdrawals.get(w.withdrawalId)!.status).toBe('awaiting_approvals')
+    // Meanwhile two other approvers complete the quorum elsewhere.
     for (const i of [0, 1]) {
       const approver = exchange.custody.devApprovers[i]!
       const a = createApproval({

@@ -103,7 +103,9 @@ export function AuditPanel(props: { client: ConsoleClient; allowed: boolean; rep
               <td>{timeOf(r.time)}</td>
               <td>{r.type}</td>
               <td>{r.actor}</td>
-              <td class="mono small">{JSON.stringify(r.data).slice(0, 160)}</td>
+              <td class="mono data" title={JSON.stringify(r.data)}>
+                {JSON.stringify(r.data)}
+              </td>
             </tr>
           ))}
         </tbody>
