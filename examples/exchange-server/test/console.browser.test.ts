@@ -226,6 +226,25 @@ describe.skipIf(!browser.available)('operations console in headless Chromium', (
     await page.close()
   })
 
+  it('the stream and console routes refuse unsigned or under-privileged requests', async () => {
+    const stream = await fetch(`${exchange.urls.http}/v1/console/stream`)
+    expect(stream.status).toBe(401)
+    expect(((await stream.json()) as { error: { code: string } }).error.code).toBe(
+      'missing_credentials',
+    )
+    for (const path of ['/v1/console/tiers', '/v1/console/alerts', '/v1/console/audit']) {
+      const error = await keys.viewer!.client.get(path).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ApiError)
+      expect((error as ApiError).status).toBe(403)
+    }
+    const tooMany = await admin.get('/v1/console/audit?limit=1000').catch((e: unknown) => e)
+    expect((tooMany as ApiError).status).toBe(422)
+    // The page is served from the build only; anything else under /console is the page itself.
+    const page = await fetch(`${exchange.urls.http}/console/..%2f..%2fpackage.json`)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<div id="app"></div>')
+  })
+
   it('an approval signed in the browser flows through to a broadcast; a second submission is refused', async () => {
     const to = destination()
     const w = await requestWithdrawal('12', to)
