@@ -471,6 +471,40 @@ describe('FROST across five signer-node processes', () => {
     const [x, y, mine] = await commitSet(cluster, groupId, [0, 1, 2], 2)
     const set = (k: number) => [x![k]!, y![k]!, mine![k]!]
     const message = new TextEncoder().encode('pay me')
+    // The node's own entry must be exactly the commitment it published for the nonce.
+    const swapped = await send(
+      cluster,
+      2,
+      shareRequest(
+        'node-3',
+        groupId,
+        1,
+        message,
+        await authorize('frost-ed', message),
+        mine![0]!.nonceId,
+        [x![0]!, y![0]!, { ...mine![0]!, hiding: mine![1]!.hiding }],
+      ),
+    )
+    expect(code(swapped)).toBe('CUSTODY_FROST_INVALID_INPUT')
+    expect(path(swapped)).toEqual(['body', 'candidates', '0', 'commitments'])
+    // Another participant's commitment with a small-order component is rejected when decoded.
+    const order2 = ed25519.Point.fromAffine({ x: 0n, y: ed25519.Point.Fp.ORDER - 1n })
+    const dirty = ed25519.Point.fromHex(x![0]!.binding).add(order2).toHex()
+    const torsion = await send(
+      cluster,
+      2,
+      shareRequest(
+        'node-3',
+        groupId,
+        1,
+        message,
+        await authorize('frost-ed', message),
+        mine![0]!.nonceId,
+        [{ ...x![0]!, binding: dirty }, y![0]!, mine![0]!],
+      ),
+    )
+    expect(code(torsion)).toBe('CUSTODY_FROST_INVALID_INPUT')
+    expect(path(torsion)).toEqual(['body', 'candidates', '0', 'commitments', '0', 'binding'])
     const otherPayload = await authorize('frost-ed', new TextEncoder().encode('something else'))
     const refused = await send(
       cluster,

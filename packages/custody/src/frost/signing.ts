@@ -89,6 +89,19 @@ export function signingNoncesFromScalars(
   }
 }
 
+/**
+ * Builds nonces from given scalars and their already computed commitments (a signer that kept
+ * the commitments it published need not multiply again). The caller vouches that `commitments`
+ * are `hiding·G` and `binding·G`.
+ */
+export function signingNoncesFromCommitments(
+  commitments: SigningCommitments,
+  hiding: bigint,
+  binding: bigint,
+): SigningNonces {
+  return { commitments, secret: { hiding, binding, used: false } }
+}
+
 /** Round one (RFC 9591 §5.1 `commit`): fresh hiding and binding nonces and their commitments. */
 export function frostCommit(parameters: {
   share: FrostKeyShare

@@ -4,6 +4,7 @@
 import type { CanonicalValue } from '@strongroom/core'
 import { verifyAuthorization } from '../authorization/verifyAuthorization.js'
 import { parseHex, toHex } from '../frost/bytes.js'
+import type { FrostCiphersuite } from '../frost/ciphersuites.js'
 import {
   FrostGroupMismatchError,
   FrostInputError,
@@ -13,10 +14,12 @@ import {
   frostSign,
   nonceGenerate,
   type SigningPackage,
+  signingNoncesFromCommitments,
   signingNoncesFromScalars,
 } from '../frost/signing.js'
 import type { NodeEnvelope } from './envelope.js'
 import type { NodeContext } from './nodeContext.js'
+import type { StoredNonce } from './nonceLog.js'
 import {
   decodeCommitment,
   encodeCommitment,
@@ -24,7 +27,24 @@ import {
   expectInteger,
   expectRecord,
   expectString,
+  isRecord,
 } from './wire.js'
+
+/** The commitments of a stored nonce pair (recomputed after a restart, when not in memory). */
+function ownCommitment(
+  suite: FrostCiphersuite,
+  identifier: number,
+  stored: StoredNonce,
+): NonNullable<StoredNonce['commitment']> {
+  if (stored.commitment !== undefined) return stored.commitment
+  const points = signingNoncesFromScalars(
+    suite,
+    identifier,
+    stored.hiding,
+    stored.binding,
+  ).commitments
+  return { points, wire: encodeCommitment(suite, points) }
+}
 
 /** Handles `sign.commit` and `sign.share`; `undefined` for any other type. */
 export async function handleSigningRequest(
@@ -39,24 +59,27 @@ export async function handleSigningRequest(
       const group = groupOf(body.groupId, ['body', 'groupId'])
       const count = expectInteger(body.count, ['body', 'count'], 1, 1_000)
       const suite = group.share.publicKeyPackage.ciphersuite
-      const batch = Array.from({ length: count }, () => ({
-        id: toHex(random(16)),
-        groupId: group.share.publicKeyPackage.groupId,
-        generation: group.share.publicKeyPackage.generation,
-        hiding: nonceGenerate(suite, group.share.signingShare, random),
-        binding: nonceGenerate(suite, group.share.signingShare, random),
-      }))
+      const batch: StoredNonce[] = Array.from({ length: count }, () => {
+        const id = toHex(random(16))
+        const hiding = nonceGenerate(suite, group.share.signingShare, random)
+        const binding = nonceGenerate(suite, group.share.signingShare, random)
+        const points = signingNoncesFromScalars(
+          suite,
+          group.share.identifier,
+          hiding,
+          binding,
+        ).commitments
+        return {
+          id,
+          groupId: group.share.publicKeyPackage.groupId,
+          generation: group.share.publicKeyPackage.generation,
+          hiding,
+          binding,
+          commitment: { points, wire: encodeCommitment(suite, points) },
+        }
+      })
       nonces.add(batch) // durable before anyone sees a commitment
-      return {
-        commitments: batch.map((n) => ({
-          nonceId: n.id,
-          ...encodeCommitment(
-            suite,
-            signingNoncesFromScalars(suite, group.share.identifier, n.hiding, n.binding)
-              .commitments,
-          ),
-        })),
-      }
+      return { commitments: batch.map((n) => ({ nonceId: n.id, ...n.commitment!.wire })) }
     }
     case 'sign.share': {
       const group = groupOf(body.groupId, ['body', 'groupId'])
@@ -83,31 +106,25 @@ export async function handleSigningRequest(
                 'merkleRoot',
               ]),
             }
-      const candidates = expectArray(body.candidates, ['body', 'candidates'], 64).map((c, i) => {
+      const list = expectArray(body.candidates, ['body', 'candidates'], 64)
+      if (list.length === 0)
+        throw new FrostInputError('must not be empty', {
+          path: ['body', 'candidates'],
+          rule: 'missing',
+        })
+      const ids = new Set<string>()
+      const prepared = list.map((c, i) => {
         const r = expectRecord(c, ['body', 'candidates', i])
         const nonceId = expectString(
           r.nonceId,
           ['body', 'candidates', i, 'nonceId'],
           /^[0-9a-f]{32}$/,
         )
-        const commitments = expectArray(
-          r.commitments,
-          ['body', 'candidates', i, 'commitments'],
-          255,
-        ).map((x, j) => decodeCommitment(suite, x, ['body', 'candidates', i, 'commitments', j]))
-        return { nonceId, commitments }
-      })
-      if (candidates.length === 0)
-        throw new FrostInputError('must not be empty', {
-          path: ['body', 'candidates'],
-          rule: 'missing',
-        })
-      if (new Set(candidates.map((c) => c.nonceId)).size !== candidates.length)
-        throw new FrostNonceReusedError('the same nonce is named twice')
-      const prepared = candidates.map((c, i) => {
-        if (nonces.isUsed(c.nonceId))
-          throw new FrostNonceReusedError(`nonce ${c.nonceId} was already used`)
-        const stored = nonces.get(c.nonceId)
+        if (ids.has(nonceId)) throw new FrostNonceReusedError('the same nonce is named twice')
+        ids.add(nonceId)
+        if (nonces.isUsed(nonceId))
+          throw new FrostNonceReusedError(`nonce ${nonceId} was already used`)
+        const stored = nonces.get(nonceId)
         if (
           stored === undefined ||
           stored.groupId !== pkg.groupId ||
@@ -118,28 +135,34 @@ export async function handleSigningRequest(
             rule: 'missing',
           })
         }
-        const own = signingNoncesFromScalars(
-          suite,
-          group.share.identifier,
-          stored.hiding,
-          stored.binding,
-        )
-        const listed = c.commitments.find((x) => x.identifier === group.share.identifier)
-        if (
-          listed === undefined ||
-          !listed.hiding.equals(own.commitments.hiding) ||
-          !listed.binding.equals(own.commitments.binding)
-        ) {
+        const own = ownCommitment(suite, group.share.identifier, stored)
+        const path = ['body', 'candidates', i, 'commitments']
+        let listed = false
+        // This node's own entry is compared byte for byte with what it committed to (no point
+        // decoding); every other entry is decoded and validated.
+        const commitments = expectArray(r.commitments, path, 255).map((x, j) => {
+          if (isRecord(x) && x.identifier === group.share.identifier) {
+            if (x.hiding !== own.wire.hiding || x.binding !== own.wire.binding)
+              throw new FrostInputError("does not carry this node's commitment for the nonce", {
+                path,
+                rule: 'missing',
+              })
+            listed = true
+            return own.points
+          }
+          return decodeCommitment(suite, x, [...path, j])
+        })
+        if (!listed)
           throw new FrostInputError("does not carry this node's commitment for the nonce", {
-            path: ['body', 'candidates', i, 'commitments'],
+            path,
             rule: 'missing',
           })
-        }
         return {
-          nonces: own,
+          nonceId,
+          nonces: signingNoncesFromCommitments(own.points, stored.hiding, stored.binding),
           signingPackage: {
             message,
-            commitments: c.commitments,
+            commitments,
             tweak,
             group: { groupId: pkg.groupId, generation: pkg.generation },
           } satisfies SigningPackage,
@@ -164,11 +187,11 @@ export async function handleSigningRequest(
         data: {
           sessionId: request.sessionId,
           groupId: pkg.groupId,
-          nonceIds: candidates.map((c) => c.nonceId),
+          nonceIds: prepared.map((p) => p.nonceId),
           requestId: String((body.authorization as { requestId?: unknown }).requestId ?? ''),
         },
       })
-      nonces.markUsed(candidates.map((c) => c.nonceId)) // durable before any share exists
+      nonces.markUsed(prepared.map((p) => p.nonceId)) // durable before any share exists
       const shares = prepared.map((p, i) => {
         const s = frostSign({
           share: group.share,

@@ -3,8 +3,10 @@
 // crash and restart a nonce that may have been used is never used again.
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs'
 import type { AuthorizationNonceStore } from '../authorization/nonceStore.js'
+import type { SigningCommitments } from '../frost/signing.js'
 import type { SealingKey } from './sealedStore.js'
 import { SignerNodeError } from './signerNodeErrors.js'
+import type { WireCommitment } from './wire.js'
 
 type Line =
   | { op: 'nonce'; id: string; groupId: string; generation: number; sealed: string }
@@ -18,6 +20,11 @@ export type StoredNonce = {
   readonly generation: number
   readonly hiding: bigint
   readonly binding: bigint
+  /**
+   * The public commitments to the pair and their wire form, kept in memory only (computed when
+   * the pair is created; after a restart they are recomputed from the scalars when needed).
+   */
+  readonly commitment?: { readonly points: SigningCommitments; readonly wire: WireCommitment }
 }
 
 /** The node's append-only log of nonces and consumed authorizations. */
