@@ -30,6 +30,8 @@ export interface GroupElement {
   is0(): boolean
   toBytes(compressed?: boolean): Uint8Array
   toAffine(): { x: bigint; y: bigint }
+  /** Marks the element for table-based multiplication (noble's lazily built wNAF table). */
+  precompute(windowSize?: number, isLazy?: boolean): GroupElement
 }
 
 /** A FROST ciphersuite: prime-order group, encodings and the hash functions H1…H5. */
@@ -66,6 +68,32 @@ export type FrostCiphersuite = {
    * `mulAddUnsafe`); scalars are reduced modulo the order first.
    */
   multiScalarMultiply(points: readonly GroupElement[], scalars: readonly bigint[]): GroupElement
+}
+
+/** Window of the tables kept for long-lived public elements (group verifying keys). */
+const PUBLIC_TABLE_WINDOW = 4
+
+/**
+ * Gives a long-lived public element (a group's verifying key) a precomputed table, so that
+ * {@link multiplyPublic} by it costs additions only; the base point has one already. Returns the
+ * element.
+ */
+export function precomputePublicElement<T extends GroupElement>(element: T): T {
+  element.precompute(PUBLIC_TABLE_WINDOW)
+  return element
+}
+
+/**
+ * `element * scalar` for public values only (variable time; never with a secret scalar). Uses the
+ * element's precomputed table when it has one (the base point, or see
+ * {@link precomputePublicElement}).
+ */
+export function multiplyPublic(
+  suite: FrostCiphersuite,
+  element: GroupElement,
+  scalar: bigint,
+): GroupElement {
+  return element.multiplyUnsafe(modN(scalar, suite.order))
 }
 
 const modN = (value: bigint, n: bigint) => {

@@ -7,6 +7,8 @@ import { concatBytes, type RandomBytes, secureRandomBytes } from './bytes.js'
 import {
   type FrostCiphersuite,
   type GroupElement,
+  multiplyPublic,
+  precomputePublicElement,
   scalarBaseMultiply,
   scalarMod,
   scalarMultiply,
@@ -185,10 +187,10 @@ function computeKeyContext(
         `A Taproot tweak needs the secp256k1-tr suite, not ${suite.id}.`,
       )
     }
-    return { verifyingKey: pkg.groupPublicKey, bip340: undefined }
+    return { verifyingKey: precomputePublicElement(pkg.groupPublicKey), bip340: undefined }
   }
   const context = bip340KeyContext(suite, pkg.groupPublicKey, tweak)
-  return { verifyingKey: context.outputKey, bip340: context }
+  return { verifyingKey: precomputePublicElement(context.outputKey), bip340: context }
 }
 
 /** RFC 9591 §4.4 `compute_binding_factors` (the prefix shared by all signers, then per id). */
@@ -446,9 +448,11 @@ export function frostAggregate(parameters: {
       : concatBytes(suite.serializeElement(session.groupCommitment), suite.serializeScalar(z))
     // z·G == R' + c·PK with the points already in hand (R' is the even-Y commitment for BIP-340):
     // what the single-signer verifier checks after decoding the signature.
+    // All public values: variable-time multiplications with the base point's and the verifying
+    // key's precomputed tables.
     const R = session.nonceSign === -1n ? session.groupCommitment.negate() : session.groupCommitment
-    const right = R.add(scalarMultiply(suite, session.key.verifyingKey, session.challenge))
-    if (scalarBaseMultiply(suite, z).equals(right)) return signature
+    const right = R.add(multiplyPublic(suite, session.key.verifyingKey, session.challenge))
+    if (multiplyPublic(suite, suite.generator, z).equals(right)) return signature
   }
   const culprits = invalidShares(pkg, session, signatureShares)
   if (culprits.length > 0) throw new FrostInvalidSignatureShareError(culprits)
