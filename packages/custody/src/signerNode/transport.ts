@@ -1,6 +1,8 @@
 // HTTP transport between the coordinator and signer nodes (loopback or a private network; the
-// messages are signed end to end, so the transport adds no trust). One POST per message.
-import { createServer, type Server } from 'node:http'
+// messages are signed end to end, so the transport adds no trust). One POST per message, on
+// kept-alive connections.
+import { createServer, Agent as HttpAgent, request as httpRequest, type Server } from 'node:http'
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import type { NodeEnvelope } from './envelope.js'
 import type { SignerNode } from './signerNode.js'
@@ -68,7 +70,8 @@ export function serveSignerNode(
 }
 
 /**
- * A {@link NodeTransport} posting to `http://host:port/frost` with a timeout.
+ * A {@link NodeTransport} posting to `http://host:port/frost` (or `https:`) over one kept-alive
+ * connection pool per node, with a timeout on the whole exchange.
  * @throws {SignerNodeError} `CUSTODY_NODE_UNAVAILABLE` when the node does not answer in time.
  */
 export function httpNodeTransport(
@@ -76,24 +79,64 @@ export function httpNodeTransport(
   options: { timeoutMs?: number } = {},
 ): NodeTransport {
   const timeoutMs = options.timeoutMs ?? 5_000
-  return async (message) => {
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(message),
-        signal: AbortSignal.timeout(timeoutMs),
-      })
-      if (!response.ok) throw new Error(`HTTP ${response.status}`)
-      return (await response.json()) as unknown
-    } catch (cause) {
-      throw new SignerNodeError(`Signer node at ${url} did not answer.`, {
-        code: 'CUSTODY_NODE_UNAVAILABLE',
-        cause,
-        nodeId: message.to,
-      })
-    }
-  }
+  const target = new URL(url)
+  const secure = target.protocol === 'https:'
+  // Idle connections close before the node's own keep-alive timeout (60 s) would close them.
+  const agent = secure
+    ? new HttpsAgent({ keepAlive: true, timeout: 30_000 })
+    : new HttpAgent({ keepAlive: true, timeout: 30_000 })
+  const send = secure ? httpsRequest : httpRequest
+  return (message) =>
+    new Promise((resolve, reject) => {
+      const body = Buffer.from(JSON.stringify(message), 'utf8')
+      let settled = false
+      const finish = (error: unknown, value?: unknown) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        if (error === undefined) resolve(value)
+        else
+          reject(
+            new SignerNodeError(`Signer node at ${url} did not answer.`, {
+              code: 'CUSTODY_NODE_UNAVAILABLE',
+              cause: error,
+              nodeId: message.to,
+            }),
+          )
+      }
+      const request = send(
+        target,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (response) => {
+          const chunks: Buffer[] = []
+          let size = 0
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length
+            if (size > MAX_BODY) response.destroy(new Error('reply too large'))
+            else chunks.push(chunk)
+          })
+          response.on('error', (error) => finish(error))
+          response.on('end', () => {
+            if (response.statusCode !== 200) return finish(new Error(`HTTP ${response.statusCode}`))
+            try {
+              finish(undefined, JSON.parse(Buffer.concat(chunks).toString('utf8')))
+            } catch (error) {
+              finish(error)
+            }
+          })
+        },
+      )
+      const timer = setTimeout(
+        () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      )
+      request.on('error', (error) => finish(error))
+      request.end(body)
+    })
 }
 
 /** An in-process {@link NodeTransport} (benchmarks, tests): hands the message straight to the node. */
