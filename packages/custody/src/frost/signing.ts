@@ -313,9 +313,80 @@ export function frostSign(parameters: {
   signingPackage: SigningPackage
 }): SignatureShare {
   const { share, nonces, signingPackage } = parameters
+  if (nonces.secret.used) throw new FrostNonceReusedError()
+  assertPackageGroup(share.publicKeyPackage, signingPackage)
+  assertNoncesFit(share, nonces, signingPackage)
+  return frostSignFinish({ prepared: frostSignPrepare({ share, signingPackage }), nonces })
+}
+
+/** What round two derives from the signing package and the share, before any nonce is touched. */
+export type PreparedSignatureShare = {
+  readonly share: FrostKeyShare
+  readonly signingPackage: SigningPackage
+  /** @internal */
+  readonly values: { rho: bigint; nonceSign: bigint; keyTerm: bigint }
+}
+
+/**
+ * Round two, first half: the binding factors, group commitment and challenge (public values)
+ * and the key term `λ·s·c`. A signer node computes this while its nonce's use is being made
+ * durable, and {@link frostSignFinish} only then touches the nonces.
+ * @throws {FrostGroupMismatchError} when the package is for another group or generation.
+ * @throws {FrostParametersError} on an invalid commitment list.
+ */
+export function frostSignPrepare(parameters: {
+  share: FrostKeyShare
+  signingPackage: SigningPackage
+}): PreparedSignatureShare {
+  const { share, signingPackage } = parameters
   const pkg = share.publicKeyPackage
   const suite = pkg.ciphersuite
-  if (nonces.secret.used) throw new FrostNonceReusedError()
+  assertPackageGroup(pkg, signingPackage)
+  const session = sessionValues(pkg, signingPackage)
+  const lambda = lagrangeCoefficient(suite, session.identifiers, BigInt(share.identifier))
+  const rho = session.bindingFactors.get(share.identifier)
+  if (rho === undefined)
+    throw new FrostParametersError(
+      `The signing package does not carry participant ${share.identifier}'s commitments.`,
+    )
+  return {
+    share,
+    signingPackage,
+    values: {
+      rho,
+      nonceSign: session.nonceSign,
+      keyTerm: scalarMod(suite, lambda * share.signingShare * session.challenge * session.keySign),
+    },
+  }
+}
+
+/**
+ * Round two, second half: the signature share from the prepared values and the nonces, which it
+ * consumes (wiped before use, so an exception cannot leave them reusable).
+ * @throws {FrostNonceReusedError} when the nonces were already used.
+ * @throws {FrostParametersError} when the package does not carry these nonces' commitments.
+ */
+export function frostSignFinish(parameters: {
+  prepared: PreparedSignatureShare
+  nonces: SigningNonces
+}): SignatureShare {
+  const { prepared, nonces } = parameters
+  const { share, values } = prepared
+  assertNoncesFit(share, nonces, prepared.signingPackage)
+  const { hiding, binding } = nonces.secret
+  // Single use: wipe before computing, so an exception cannot leave the nonces reusable.
+  nonces.secret.used = true
+  nonces.secret.hiding = 0n
+  nonces.secret.binding = 0n
+  const z = scalarMod(
+    share.publicKeyPackage.ciphersuite,
+    values.nonceSign * (hiding + binding * values.rho) + values.keyTerm,
+  )
+  return { identifier: share.identifier, share: z }
+}
+
+/** The package names this share's group and generation (when it names one). */
+function assertPackageGroup(pkg: FrostPublicKeyPackage, signingPackage: SigningPackage): void {
   if (
     signingPackage.group !== undefined &&
     (signingPackage.group.groupId !== pkg.groupId ||
@@ -325,6 +396,15 @@ export function frostSign(parameters: {
       `The signing package is for group ${signingPackage.group.groupId} generation ${signingPackage.group.generation}; this share is group ${pkg.groupId} generation ${pkg.generation}.`,
     )
   }
+}
+
+/** The nonces are unused, this participant's, and the ones the package commits to. */
+function assertNoncesFit(
+  share: FrostKeyShare,
+  nonces: SigningNonces,
+  signingPackage: SigningPackage,
+): void {
+  if (nonces.secret.used) throw new FrostNonceReusedError()
   if (nonces.commitments.identifier !== share.identifier) {
     throw new FrostParametersError('These nonces belong to another participant.')
   }
@@ -338,20 +418,6 @@ export function frostSign(parameters: {
       `The signing package does not carry participant ${share.identifier}'s commitments.`,
     )
   }
-  const session = sessionValues(pkg, signingPackage)
-  const { hiding, binding } = nonces.secret
-  // Single use: wipe before computing, so an exception cannot leave the nonces reusable.
-  nonces.secret.used = true
-  nonces.secret.hiding = 0n
-  nonces.secret.binding = 0n
-  const lambda = lagrangeCoefficient(suite, session.identifiers, BigInt(share.identifier))
-  const rho = session.bindingFactors.get(share.identifier)!
-  const z = scalarMod(
-    suite,
-    session.nonceSign * (hiding + binding * rho) +
-      lambda * share.signingShare * session.challenge * session.keySign,
-  )
-  return { identifier: share.identifier, share: z }
 }
 
 /** RFC 9591 §5.4 `verify_signature_share` (with the BIP-340 sign adjustments for Taproot). */

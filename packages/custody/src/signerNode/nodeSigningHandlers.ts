@@ -11,7 +11,8 @@ import {
   FrostNonceReusedError,
 } from '../frost/frostErrors.js'
 import {
-  frostSign,
+  frostSignFinish,
+  frostSignPrepare,
   nonceGenerate,
   type SigningPackage,
   signingNoncesFromCommitments,
@@ -168,19 +169,19 @@ export async function handleSigningRequest(
           } satisfies SigningPackage,
         }
       })
-      // The orchestrator's authorization, checked here, independently (consumes its nonce last).
+      // The orchestrator's authorization, checked here, independently (consumes its nonce last;
+      // the consumption is staged and written with the nonces' use).
+      const signing = nonces.beginSigning(request.sessionId)
       await verifyAuthorization({
         authorization: body.authorization,
         payload: message,
         keyId: group.keyId,
-        trust: {
-          ...parameters.trust,
-          nonces: nonces.authorizationsFor(request.sessionId),
-          clock,
-        },
+        trust: { ...parameters.trust, nonces: signing.authorizations, clock },
       })
-      // The audit record goes to its file on the thread pool while the nonce use is made
-      // durable here and the shares are computed; the reply waits for both.
+      // One write and fsync (on the thread pool) makes the nonces' use and the authorization's
+      // consumption durable; the audit record goes to its own file meanwhile, and the public
+      // part of each share is computed. No share exists before the write is durable.
+      const durable = signing.commit(prepared.map((p) => p.nonceId))
       const audited = audit?.append({
         type: 'custody.frost_node.signature_share',
         actor: nodeId,
@@ -191,13 +192,14 @@ export async function handleSigningRequest(
           requestId: String((body.authorization as { requestId?: unknown }).requestId ?? ''),
         },
       })
-      nonces.markUsed(prepared.map((p) => p.nonceId)) // durable before any share exists
+      // (A refusal below must not leave either rejection unobserved.)
+      void Promise.allSettled([durable, audited])
+      const ready = prepared.map((p) =>
+        frostSignPrepare({ share: group.share, signingPackage: p.signingPackage }),
+      )
+      await durable
       const shares = prepared.map((p, i) => {
-        const s = frostSign({
-          share: group.share,
-          nonces: p.nonces,
-          signingPackage: p.signingPackage,
-        })
+        const s = frostSignFinish({ prepared: ready[i]!, nonces: p.nonces })
         const value =
           parameters.faultInjection === 'corrupt-signature-shares'
             ? (s.share + 1n) % suite.order

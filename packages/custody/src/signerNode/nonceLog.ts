@@ -1,7 +1,16 @@
 // Persistent single-use records for a signer node: FROST signing nonces (sealed) and consumed
 // authorization nonces. Every change is appended and fsync'ed before it takes effect, so after a
 // crash and restart a nonce that may have been used is never used again.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  fsync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  write,
+  writeSync,
+} from 'node:fs'
 import type { AuthorizationNonceStore } from '../authorization/nonceStore.js'
 import type { SigningCommitments } from '../frost/signing.js'
 import type { SealingKey } from './sealedStore.js'
@@ -45,6 +54,17 @@ export type NonceLog = {
    * same authorization, a few times at most; any other session presenting it is a replay.
    */
   authorizationsFor(sessionId: string): AuthorizationNonceStore
+  /**
+   * One signature-share request with one durable write: `authorizations` consumes like
+   * {@link NonceLog.authorizationsFor} but only stages the record, and `commit(ids)` marks the
+   * nonces used at once (in memory, so no concurrent request can take them) and appends their
+   * use together with the staged consumption in one write and one fsync, shared with concurrent
+   * commits. Compute no share before `commit` resolves.
+   */
+  beginSigning(sessionId: string): {
+    authorizations: AuthorizationNonceStore
+    commit(ids: readonly string[]): Promise<void>
+  }
   close(): void
 }
 
@@ -102,16 +122,77 @@ export function openNonceLog(path: string, key: SealingKey): NonceLog {
     })
   }
   const fd = openSync(path, 'a', 0o600)
+  // After a failed write or fsync nothing more is written: the node refuses until restarted.
+  let failure: unknown
+  const storeFailed = (cause: unknown) =>
+    new SignerNodeError('The nonce log could not be written.', {
+      code: 'CUSTODY_NODE_STORE_FAILED',
+      cause,
+    })
+  const encode = (lines: readonly Line[]) => `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`
   const append = (lines: readonly Line[]) => {
     if (lines.length === 0) return
+    if (failure !== undefined) throw storeFailed(failure)
     try {
-      writeSync(fd, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`)
+      writeSync(fd, encode(lines))
       fsyncSync(fd)
     } catch (cause) {
-      throw new SignerNodeError('The nonce log could not be written.', {
-        code: 'CUSTODY_NODE_STORE_FAILED',
-        cause,
+      failure = cause
+      throw storeFailed(cause)
+    }
+  }
+  // Group commit for beginSigning: appends made while a write is in flight share the next one.
+  let queued: { text: string; done: (error?: unknown) => void }[] = []
+  let writing = false
+  let closing = false
+  const flush = () => {
+    const batch = queued
+    queued = []
+    writing = true
+    const bytes = Buffer.from(batch.map((q) => q.text).join(''), 'utf8')
+    const settle = (cause?: unknown) => {
+      if (cause !== undefined) failure ??= cause
+      for (const q of batch) q.done(cause === undefined ? undefined : storeFailed(cause))
+      writing = false
+      if (queued.length > 0) {
+        if (failure === undefined) flush()
+        else for (const q of queued.splice(0)) q.done(storeFailed(failure))
+      }
+      if (!writing && closing) closeSync(fd)
+    }
+    const writeFrom = (offset: number) =>
+      write(fd, bytes, offset, bytes.length - offset, null, (error, written) => {
+        if (error) return settle(error)
+        if (offset + written < bytes.length) return writeFrom(offset + written)
+        fsync(fd, (synced) => settle(synced ?? undefined))
       })
+    writeFrom(0)
+  }
+  const appendDurably = (lines: readonly Line[]) =>
+    new Promise<void>((resolve, reject) => {
+      if (failure !== undefined || closing) return reject(storeFailed(failure ?? 'closed'))
+      queued.push({
+        text: encode(lines),
+        done: (error) => (error === undefined ? resolve() : reject(error)),
+      })
+      if (!writing) flush()
+    })
+  /** Whether `sessionId` may use the authorization nonce (again); false on a replay. */
+  const admits = (sessionId: string, nonce: string, now: number): boolean => {
+    for (const [k, v] of auths) if (v.expiresAt < now - 86_400_000) auths.delete(k)
+    const prior = auths.get(nonce)
+    return (
+      prior === undefined || (prior.sessionId === sessionId && prior.uses < MAX_ROUNDS_PER_SESSION)
+    )
+  }
+  const remember = (sessionId: string, nonce: string, expiresAt: number) => {
+    const prior = auths.get(nonce)
+    auths.set(nonce, { expiresAt, sessionId, uses: (prior?.uses ?? 0) + 1 })
+  }
+  const markUsedInMemory = (ids: readonly string[]) => {
+    for (const id of ids) {
+      used.add(id)
+      unused.delete(id)
     }
   }
   return {
@@ -134,10 +215,7 @@ export function openNonceLog(path: string, key: SealingKey): NonceLog {
     isUsed: (id) => used.has(id),
     markUsed(ids) {
       append(ids.map((id) => ({ op: 'use' as const, id })))
-      for (const id of ids) {
-        used.add(id)
-        unused.delete(id)
-      }
+      markUsedInMemory(ids)
     },
     get available() {
       return unused.size
@@ -145,21 +223,37 @@ export function openNonceLog(path: string, key: SealingKey): NonceLog {
     authorizationsFor(sessionId) {
       return {
         consume(nonce, expiresAt, now) {
-          for (const [k, v] of auths) if (v.expiresAt < now - 86_400_000) auths.delete(k)
-          const prior = auths.get(nonce)
-          if (
-            prior !== undefined &&
-            (prior.sessionId !== sessionId || prior.uses >= MAX_ROUNDS_PER_SESSION)
-          )
-            return false
+          if (!admits(sessionId, nonce, now)) return false
           append([{ op: 'auth', nonce, expiresAt, sessionId }])
-          auths.set(nonce, { expiresAt, sessionId, uses: (prior?.uses ?? 0) + 1 })
+          remember(sessionId, nonce, expiresAt)
           return true
         },
       }
     },
+    beginSigning(sessionId) {
+      const staged: Line[] = []
+      return {
+        authorizations: {
+          consume(nonce, expiresAt, now) {
+            if (!admits(sessionId, nonce, now)) return false
+            remember(sessionId, nonce, expiresAt)
+            staged.push({ op: 'auth', nonce, expiresAt, sessionId })
+            return true
+          },
+        },
+        commit(ids) {
+          markUsedInMemory(ids)
+          return appendDurably([
+            ...staged.splice(0),
+            ...ids.map((id) => ({ op: 'use' as const, id })),
+          ])
+        },
+      }
+    },
     close() {
-      closeSync(fd)
+      if (closing) return
+      closing = true
+      if (!writing) closeSync(fd) // else once the write in flight settles
     },
   }
 }
