@@ -256,8 +256,8 @@ export function computeChallenge(
   )
 }
 
-/** Everything round two and aggregation derive from the signing package. */
-type SessionValues = {
+/** Everything round two and aggregation derive from the signing package (public values). */
+export type SigningSession = {
   commitments: SigningCommitments[]
   identifiers: bigint[]
   bindingFactors: Map<number, bigint>
@@ -270,7 +270,7 @@ type SessionValues = {
   key: KeyContext
 }
 
-function sessionValues(pkg: FrostPublicKeyPackage, signingPackage: SigningPackage): SessionValues {
+function sessionValues(pkg: FrostPublicKeyPackage, signingPackage: SigningPackage): SigningSession {
   const suite = pkg.ciphersuite
   const commitments = sortedCommitments(pkg, signingPackage.commitments)
   const key = keyContext(pkg, signingPackage.tweak)
@@ -423,7 +423,7 @@ function assertNoncesFit(
 /** RFC 9591 §5.4 `verify_signature_share` (with the BIP-340 sign adjustments for Taproot). */
 function verifyShare(
   pkg: FrostPublicKeyPackage,
-  session: SessionValues,
+  session: SigningSession,
   share: SignatureShare,
 ): boolean {
   const suite = pkg.ciphersuite
@@ -463,7 +463,7 @@ export function findInvalidSignatureShares(parameters: {
 
 function invalidShares(
   pkg: FrostPublicKeyPackage,
-  session: SessionValues,
+  session: SigningSession,
   signatureShares: readonly SignatureShare[],
 ): number[] {
   const culprits = new Set<number>()
@@ -482,6 +482,32 @@ function invalidShares(
   return [...culprits].sort((a, b) => a - b)
 }
 
+/** What aggregation derives from the packages alone, before any share arrives. */
+export type PreparedAggregate = {
+  readonly publicKeyPackage: FrostPublicKeyPackage
+  readonly signingPackage: SigningPackage
+  /** @internal */
+  readonly session: SigningSession
+}
+
+/**
+ * The binding factors, group commitment and challenge of a signing package: a coordinator
+ * computes them while the signers compute their shares, and passes them to
+ * {@link frostAggregate}.
+ * @throws {FrostParametersError} on an invalid commitment list.
+ */
+export function frostAggregatePrepare(parameters: {
+  publicKeyPackage: FrostPublicKeyPackage
+  signingPackage: SigningPackage
+}): PreparedAggregate {
+  const { publicKeyPackage, signingPackage } = parameters
+  return {
+    publicKeyPackage,
+    signingPackage,
+    session: sessionValues(publicKeyPackage, signingPackage),
+  }
+}
+
 /**
  * Aggregates signature shares (RFC 9591 §5.3). The aggregate is verified first (one signature
  * verification); only when it fails are the shares verified one by one, so that a participant
@@ -493,10 +519,15 @@ export function frostAggregate(parameters: {
   publicKeyPackage: FrostPublicKeyPackage
   signingPackage: SigningPackage
   signatureShares: readonly SignatureShare[]
+  /** From {@link frostAggregatePrepare} with the same two packages (ignored otherwise). */
+  prepared?: PreparedAggregate | undefined
 }): Uint8Array {
-  const { publicKeyPackage: pkg, signingPackage, signatureShares } = parameters
+  const { publicKeyPackage: pkg, signingPackage, signatureShares, prepared } = parameters
   const suite = pkg.ciphersuite
-  const session = sessionValues(pkg, signingPackage)
+  const session =
+    prepared?.publicKeyPackage === pkg && prepared.signingPackage === signingPackage
+      ? prepared.session
+      : sessionValues(pkg, signingPackage)
   const ids = new Set(signatureShares.map((s) => s.identifier))
   const complete =
     ids.size === signatureShares.length &&

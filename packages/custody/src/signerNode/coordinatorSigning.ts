@@ -6,6 +6,8 @@ import { FrostInvalidSignatureShareError } from '../frost/frostErrors.js'
 import {
   findInvalidSignatureShares,
   frostAggregate,
+  frostAggregatePrepare,
+  type PreparedAggregate,
   type SignatureShare,
   type SigningPackage,
 } from '../frost/signing.js'
@@ -95,7 +97,7 @@ export async function coordinateSigning(
       const key = `${groupId}/${member.nodeId}`
       pools.set(key, [...rest, ...(pools.get(key) ?? [])])
     }
-    const results = await Promise.all(
+    const answers = Promise.all(
       chosen.map(async (member) => {
         const mine = candidateSets
           .map((set, i) => ({ set, i }))
@@ -146,6 +148,17 @@ export async function coordinateSigning(
         }
       }),
     )
+    answers.catch(() => {}) // awaited below; observed now so a failure meanwhile is not unhandled
+    // While the nodes compute (the requests are on the wire after this turn of the event loop),
+    // derive the first set's binding factors, group commitment and challenge.
+    await new Promise((resolve) => setImmediate(resolve))
+    let first: PreparedAggregate | undefined
+    try {
+      first = frostAggregatePrepare({ publicKeyPackage: pkg, signingPackage: packages[0]! })
+    } catch {
+      first = undefined // frostAggregate meets the same error and reports it
+    }
+    const results = await answers
     let signature: Uint8Array | undefined
     let signers: number[] = []
     const before = culprits.size
@@ -160,6 +173,7 @@ export async function coordinateSigning(
           publicKeyPackage: pkg,
           signingPackage: packages[i]!,
           signatureShares: shares as SignatureShare[],
+          prepared: first,
         })
         signers = set.map((m) => m.identifier)
       } catch (error) {
