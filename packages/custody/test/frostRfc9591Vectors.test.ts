@@ -7,9 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { concatBytes } from '../src/frost/bytes.js'
 import { type FrostCiphersuite, frostEd25519, frostSecp256k1 } from '../src/frost/ciphersuites.js'
 import { frostTrustedDealerKeygen } from '../src/frost/dealer.js'
+import { computeBindingFactors, encodeGroupCommitmentList } from '../src/frost/session.js'
 import {
-  computeBindingFactors,
-  encodeGroupCommitmentList,
   frostAggregate,
   frostCommit,
   frostSign,
