@@ -242,7 +242,7 @@ function verifyShare(
   // gR·(D + ρ·E) + (c·λ·keySign)·Y in one multi-scalar multiplication.
   const sign = session.nonceSign
   const lambda = lagrangeCoefficient(suite, session.identifiers, BigInt(share.identifier))
-  const left = scalarBaseMultiply(suite, share.share)
+  const left = multiplyPublic(suite, suite.generator, share.share) // public: variable time
   const right = (sign === -1n ? commitment.hiding.negate() : commitment.hiding).add(
     suite.multiScalarMultiply(
       [commitment.binding, verifyingShare],
