@@ -17,8 +17,8 @@ export function isSustained(r: ExchangeBenchResult): boolean {
 /** The results as a Markdown table (the same one docs/benchmarks.md records). */
 export function formatResultTable(results: readonly ExchangeBenchResult[]): string {
   const lines = [
-    '| entry | load | orders/s acknowledged | ack p50 ms | p99 ms | p99.9 ms | max ms | acknowledged / sent | fills | send lag p99 ms |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| entry | load | orders/s acknowledged | ack p50 ms | p99 ms | p99.9 ms | max ms | acknowledged / sent | fills | send lag p99 ms | exchange CPU µs/order | generator CPU µs/order |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ]
   for (const r of results) {
     const load =
@@ -26,7 +26,7 @@ export function formatResultTable(results: readonly ExchangeBenchResult[]): stri
         ? 'pipelined'
         : `open loop ${int(r.targetRate ?? 0)}/s${isSustained(r) ? '' : ' (not sustained)'}`
     lines.push(
-      `| ${r.protocol} | ${load} | ${int(r.ordersPerSecond)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.p999)} | ${ms(r.latencyMs.max)} | ${int(r.acknowledged)} / ${int(r.sent)} | ${int(r.fills)} | ${r.sendLagP99Ms === undefined ? '' : ms(r.sendLagP99Ms)} |`,
+      `| ${r.protocol} | ${load} | ${int(r.ordersPerSecond)} | ${ms(r.latencyMs.p50)} | ${ms(r.latencyMs.p99)} | ${ms(r.latencyMs.p999)} | ${ms(r.latencyMs.max)} | ${int(r.acknowledged)} / ${int(r.sent)} | ${int(r.fills)} | ${r.sendLagP99Ms === undefined ? '' : ms(r.sendLagP99Ms)} | ${r.serverCpuUsPerOrder.toFixed(1)} | ${r.clientCpuUsPerOrder.toFixed(1)} |`,
     )
   }
   return lines.join('\n')

@@ -32,7 +32,13 @@ export type ExchangeBenchOptions = {
   log?: ((line: string) => void) | undefined
 }
 
-export type ExchangeBenchResult = RunResult & { protocol: Protocol }
+export type ExchangeBenchResult = RunResult & {
+  protocol: Protocol
+  /** CPU time of the exchange process per acknowledged order (µs, user + system). */
+  serverCpuUsPerOrder: number
+  /** CPU time of the load generator per acknowledged order (µs, user + system). */
+  clientCpuUsPerOrder: number
+}
 
 async function startServer(dataDir: string, accounts: number, profileDir: string | undefined) {
   const child = spawn(
@@ -46,7 +52,7 @@ async function startServer(dataDir: string, accounts: number, profileDir: string
       dataDir,
       String(accounts),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   )
   let errors = ''
   child.stderr!.on('data', (d: Buffer) => {
@@ -63,6 +69,12 @@ async function startServer(dataDir: string, accounts: number, profileDir: string
   })
   return {
     info,
+    /** CPU time (user + system, µs) the exchange process has used so far. */
+    cpuUs: () =>
+      new Promise<number>((resolve) => {
+        child.once('message', (m) => resolve((m as { cpuUs: number }).cpuUs))
+        child.send('cpu')
+      }),
     errors: () => errors,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -105,19 +117,32 @@ export async function runExchangeBench(
         connection,
         flow: createOrderFlow({ seed: 1 + i + p * 1000, midTicks: info.midTicks }),
       }))
-      const record = (result: RunResult) => {
-        results.push({ ...result, protocol })
+      const measure = async (run: () => Promise<RunResult>) => {
+        const server0 = await server.cpuUs()
+        const client0 = process.cpuUsage()
+        const result = await run()
+        const client = process.cpuUsage(client0)
+        const perOrder = (us: number) => us / Math.max(1, result.acknowledged)
+        record({
+          ...result,
+          protocol,
+          serverCpuUsPerOrder: perOrder((await server.cpuUs()) - server0),
+          clientCpuUsPerOrder: perOrder(client.user + client.system),
+        })
+      }
+      const record = (result: ExchangeBenchResult) => {
+        results.push(result)
         log(
-          `${protocol} ${result.mode}${result.targetRate ? ` ${result.targetRate}/s` : ''}: ${Math.round(result.ordersPerSecond)} orders/s, p50 ${result.latencyMs.p50.toFixed(3)} ms, p99 ${result.latencyMs.p99.toFixed(3)} ms (${result.acknowledged}/${result.sent} acknowledged)`,
+          `${protocol} ${result.mode}${result.targetRate ? ` ${result.targetRate}/s` : ''}: ${Math.round(result.ordersPerSecond)} orders/s, p50 ${result.latencyMs.p50.toFixed(3)} ms, p99 ${result.latencyMs.p99.toFixed(3)} ms (${result.acknowledged}/${result.sent} acknowledged), exchange CPU ${result.serverCpuUsPerOrder.toFixed(1)} µs/order`,
         )
       }
       if (options.warmup > 0)
         await runPipelined({ sessions, total: options.warmup, window: options.window })
-      record(
-        await runPipelined({ sessions, total: options.pipelinedOrders, window: options.window }),
+      await measure(() =>
+        runPipelined({ sessions, total: options.pipelinedOrders, window: options.window }),
       )
       for (const rate of options.rates)
-        record(await runOpenLoop({ sessions, rate, seconds: options.openLoopSeconds }))
+        await measure(() => runOpenLoop({ sessions, rate, seconds: options.openLoopSeconds }))
       await Promise.all(connections.map((c) => c.close()))
     }
   } finally {

@@ -13,7 +13,10 @@ import { type Protocol, runExchangeBench } from './harness.js'
 
 const env = process.env
 const list = (value: string | undefined, fallback: string) =>
-  (value ?? fallback).split(',').map((s) => s.trim())
+  (value ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
 const options = {
   protocols: list(env.EXCHANGE_BENCH_PROTOCOLS, 'FIX,WebSocket') as Protocol[],
   connections: Number(env.EXCHANGE_BENCH_CONNECTIONS ?? 4),

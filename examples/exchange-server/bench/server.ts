@@ -88,6 +88,15 @@ const info: BenchServerInfo = {
 }
 process.stdout.write(`READY ${JSON.stringify(info)}\n`)
 
+// The load generator asks for this process's CPU time around each run (CPU per order does not
+// depend on what else the machine runs, unlike the rates).
+process.on('message', (message) => {
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage()
+    process.send?.({ cpuUs: user + system })
+  }
+})
+
 let stopping = false
 process.on('SIGTERM', () => {
   if (stopping) return
