@@ -1,4 +1,5 @@
 import type { Server } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { lotsToQuantity, ticksToPrice } from '@strongroom/core'
 import { WebSocket, WebSocketServer } from 'ws'
 import { z } from 'zod'
@@ -40,6 +41,8 @@ const clientMessage = z.discriminatedUnion('op', [subscribeMessage, authMessage,
 
 type Client = {
   socket: WebSocket
+  /** The TCP socket under the WebSocket (ws keeps it in `_socket`). */
+  tcp: Duplex | undefined
   channels: Set<string>
   account: string | undefined
   keyId: string | undefined
@@ -65,12 +68,26 @@ export function attachWebSocketGateway(options: {
   const wss = new WebSocketServer({ server: options.server, path: '/ws', maxPayload: 16 * 1024 })
   const clients = new Set<Client>()
 
+  // Everything sent to a client in one tick (the events of an applied batch, the order-entry
+  // replies resolved with it) leaves in one write: the TCP socket stays corked until the tick
+  // ends, instead of one system call per message.
+  const corked = new Set<Duplex>()
+  const uncorkAll = () => {
+    for (const tcp of corked) tcp.uncork()
+    corked.clear()
+  }
   const send = (client: Client, message: unknown) => {
     if (client.socket.readyState !== WebSocket.OPEN) return
     // A client that cannot keep up is dropped rather than buffering without bound.
     if (client.socket.bufferedAmount > 8 * 1024 * 1024) {
       client.socket.terminate()
       return
+    }
+    const tcp = client.tcp
+    if (tcp && !corked.has(tcp)) {
+      if (corked.size === 0) process.nextTick(uncorkAll)
+      corked.add(tcp)
+      tcp.cork()
     }
     client.socket.send(JSON.stringify(message, bigintSafe))
   }
@@ -281,7 +298,13 @@ export function attachWebSocketGateway(options: {
   }
 
   wss.on('connection', (socket) => {
-    const client: Client = { socket, channels: new Set(), account: undefined, keyId: undefined }
+    const client: Client = {
+      socket,
+      tcp: (socket as unknown as { _socket?: Duplex })._socket,
+      channels: new Set(),
+      account: undefined,
+      keyId: undefined,
+    }
     clients.add(client)
     socket.on('message', (data, isBinary) => {
       if (isBinary)
