@@ -1,4 +1,5 @@
 import type { ExchangeBenchResult } from './harness.js'
+import type { RunResult } from './runs.js'
 
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : '-')
 const int = (v: number) => Math.round(v).toLocaleString('en-US')
@@ -7,7 +8,7 @@ const int = (v: number) => Math.round(v).toLocaleString('en-US')
  * An open-loop rate counts as sustained when every order was acknowledged and the acknowledged
  * rate kept up with the offered one (within 5 %).
  */
-export function isSustained(r: ExchangeBenchResult): boolean {
+export function isSustained(r: RunResult): boolean {
   return (
     r.acknowledged === r.sent &&
     (r.targetRate === undefined || r.ordersPerSecond >= 0.95 * r.targetRate)

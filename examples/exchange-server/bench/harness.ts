@@ -8,6 +8,7 @@ import { loadConfig } from '../src/config.js'
 import { marketsOf } from '../src/server.js'
 import type { BenchConnection } from './connection.js'
 import { connectFix } from './fixDriver.js'
+import { isSustained } from './format.js'
 import { createOrderFlow } from './orderFlow.js'
 import { type RunResult, runOpenLoop, runPipelined } from './runs.js'
 import type { BenchServerInfo } from './server.js'
@@ -24,11 +25,14 @@ export type ExchangeBenchOptions = {
   warmup: number
   /** Orders in flight in the pipelined run. */
   window: number
-  /** Open-loop rates (orders/s), each for `openLoopSeconds`. */
+  /** Open-loop rates (orders/s, ascending), each for `openLoopSeconds`, up to the first one the
+   * exchange does not sustain. */
   rates: readonly number[]
   openLoopSeconds: number
   /** Write CPU profiles of the exchange process here (node --cpu-prof). */
   profileDir?: string | undefined
+  /** Extra Node.js flags for the exchange process (e.g. `--max-semi-space-size=64`). */
+  nodeFlags?: readonly string[] | undefined
   log?: ((line: string) => void) | undefined
 }
 
@@ -40,11 +44,17 @@ export type ExchangeBenchResult = RunResult & {
   clientCpuUsPerOrder: number
 }
 
-async function startServer(dataDir: string, accounts: number, profileDir: string | undefined) {
+async function startServer(
+  dataDir: string,
+  accounts: number,
+  profileDir: string | undefined,
+  nodeFlags: readonly string[],
+) {
   const child = spawn(
     process.execPath,
     [
       ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+      ...nodeFlags,
       '--conditions=@strongroom/source',
       '--import',
       'tsx',
@@ -99,6 +109,7 @@ export async function runExchangeBench(
     dataDir,
     options.connections * options.protocols.length,
     options.profileDir,
+    options.nodeFlags ?? [],
   )
   const results: ExchangeBenchResult[] = []
   try {
@@ -141,8 +152,11 @@ export async function runExchangeBench(
       await measure(() =>
         runPipelined({ sessions, total: options.pipelinedOrders, window: options.window }),
       )
-      for (const rate of options.rates)
+      for (const rate of options.rates) {
         await measure(() => runOpenLoop({ sessions, rate, seconds: options.openLoopSeconds }))
+        // Higher rates only while the exchange keeps up (the rates are ascending).
+        if (!isSustained(results[results.length - 1]!)) break
+      }
       await Promise.all(connections.map((c) => c.close()))
     }
   } finally {

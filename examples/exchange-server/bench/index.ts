@@ -4,9 +4,11 @@
 // its embedded defaults; this process generates the load.
 //
 // Environment: EXCHANGE_BENCH_ORDERS (pipelined orders, default 100000), EXCHANGE_BENCH_RATES
-// (open-loop rates, default 10000,50000,100000,150000), EXCHANGE_BENCH_SECONDS (per rate,
+// (open-loop rates, ascending, up to the first one not sustained; default
+// 1000,2000,5000,10000,50000,100000,150000), EXCHANGE_BENCH_SECONDS (per rate,
 // default 5), EXCHANGE_BENCH_CONNECTIONS (per protocol, default 4), EXCHANGE_BENCH_PROTOCOLS
-// (FIX,WebSocket), EXCHANGE_BENCH_PROFILE_DIR (write the exchange's CPU profile there).
+// (FIX,WebSocket), EXCHANGE_BENCH_PROFILE_DIR (write the exchange's CPU profile there),
+// EXCHANGE_BENCH_NODE_FLAGS (extra Node.js flags for the exchange process, comma-separated).
 import { cpus, loadavg } from 'node:os'
 import { formatResultTable } from './format.js'
 import { type Protocol, runExchangeBench } from './harness.js'
@@ -23,9 +25,10 @@ const options = {
   pipelinedOrders: Number(env.EXCHANGE_BENCH_ORDERS ?? 100_000),
   warmup: 20_000,
   window: 2_000,
-  rates: list(env.EXCHANGE_BENCH_RATES, '10000,50000,100000,150000').map(Number),
+  rates: list(env.EXCHANGE_BENCH_RATES, '1000,2000,5000,10000,50000,100000,150000').map(Number),
   openLoopSeconds: Number(env.EXCHANGE_BENCH_SECONDS ?? 5),
   profileDir: env.EXCHANGE_BENCH_PROFILE_DIR,
+  nodeFlags: list(env.EXCHANGE_BENCH_NODE_FLAGS, ''),
   log: (line: string) => process.stderr.write(`  ${line}\n`),
 }
 const load = () =>

@@ -45,6 +45,8 @@ function startRun(sessions: readonly Session[], total: number, onAck: (conn: num
   const acked = new Uint8Array(total)
   const fillsBefore = sessions.reduce((n, s) => n + s.connection.fills, 0)
   const counts = { acknowledged: 0, rejected: 0, rejectedPlaces: 0, cancels: 0, crossing: 0 }
+  let firstAckAt = 0
+  let lastAckAt = 0
   let resolveDone: () => void = () => {}
   const done = new Promise<void>((r) => {
     resolveDone = r
@@ -54,7 +56,10 @@ function startRun(sessions: readonly Session[], total: number, onAck: (conn: num
     connection.onAck = (id, ok, ref) => {
       if (id >= total || acked[id] === 1) return
       acked[id] = 1
-      latency[counts.acknowledged++] = performance.now() - from[id]!
+      const now = performance.now()
+      if (counts.acknowledged === 0) firstAckAt = now
+      lastAckAt = now
+      latency[counts.acknowledged++] = now - from[id]!
       const op = ops[id]!
       if (!ok) {
         counts.rejected++
@@ -90,6 +95,12 @@ function startRun(sessions: readonly Session[], total: number, onAck: (conn: num
       ])
       clearTimeout(timer)
       const seconds = (performance.now() - started) / 1000
+      // Open loop: the rate at which acknowledgements came back, first to last (a constant
+      // latency does not lower it; an exchange falling behind does).
+      const ordersPerSecond =
+        mode === 'pipelined' || counts.acknowledged < 2
+          ? counts.acknowledged / seconds
+          : ((counts.acknowledged - 1) * 1000) / (lastAckAt - firstAckAt)
       const sorted = latency.slice(0, counts.acknowledged).sort()
       for (const s of sessions) s.connection.onAck = () => {}
       return {
@@ -99,7 +110,7 @@ function startRun(sessions: readonly Session[], total: number, onAck: (conn: num
         ...counts,
         fills: sessions.reduce((n, s) => n + s.connection.fills, 0) - fillsBefore,
         seconds,
-        ordersPerSecond: counts.acknowledged / seconds,
+        ordersPerSecond,
         latencyMs: {
           p50: percentile(sorted, 0.5),
           p99: percentile(sorted, 0.99),
