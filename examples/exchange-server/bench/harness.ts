@@ -40,6 +40,8 @@ export type ExchangeBenchResult = RunResult & {
   protocol: Protocol
   /** CPU time of the exchange process per acknowledged order (µs, user + system). */
   serverCpuUsPerOrder: number
+  /** The exchange's JavaScript heap in use after the run (MB). */
+  serverHeapMb: number
   /** CPU time of the load generator per acknowledged order (µs, user + system). */
   clientCpuUsPerOrder: number
 }
@@ -79,10 +81,10 @@ async function startServer(
   })
   return {
     info,
-    /** CPU time (user + system, µs) the exchange process has used so far. */
-    cpuUs: () =>
-      new Promise<number>((resolve) => {
-        child.once('message', (m) => resolve((m as { cpuUs: number }).cpuUs))
+    /** CPU time (user + system, µs) the exchange process has used so far, and its heap. */
+    usage: () =>
+      new Promise<{ cpuUs: number; heapUsed: number }>((resolve) => {
+        child.once('message', (m) => resolve(m as { cpuUs: number; heapUsed: number }))
         child.send('cpu')
       }),
     errors: () => errors,
@@ -129,22 +131,24 @@ export async function runExchangeBench(
         flow: createOrderFlow({ seed: 1 + i + p * 1000, midTicks: info.midTicks }),
       }))
       const measure = async (run: () => Promise<RunResult>) => {
-        const server0 = await server.cpuUs()
+        const server0 = (await server.usage()).cpuUs
         const client0 = process.cpuUsage()
         const result = await run()
         const client = process.cpuUsage(client0)
         const perOrder = (us: number) => us / Math.max(1, result.acknowledged)
+        const after = await server.usage()
         record({
           ...result,
           protocol,
-          serverCpuUsPerOrder: perOrder((await server.cpuUs()) - server0),
+          serverHeapMb: after.heapUsed / 2 ** 20,
+          serverCpuUsPerOrder: perOrder(after.cpuUs - server0),
           clientCpuUsPerOrder: perOrder(client.user + client.system),
         })
       }
       const record = (result: ExchangeBenchResult) => {
         results.push(result)
         log(
-          `${protocol} ${result.mode}${result.targetRate ? ` ${result.targetRate}/s` : ''}: ${Math.round(result.ordersPerSecond)} orders/s, p50 ${result.latencyMs.p50.toFixed(3)} ms, p99 ${result.latencyMs.p99.toFixed(3)} ms (${result.acknowledged}/${result.sent} acknowledged), exchange CPU ${result.serverCpuUsPerOrder.toFixed(1)} µs/order`,
+          `${protocol} ${result.mode}${result.targetRate ? ` ${result.targetRate}/s` : ''}: ${Math.round(result.ordersPerSecond)} orders/s, p50 ${result.latencyMs.p50.toFixed(3)} ms, p99 ${result.latencyMs.p99.toFixed(3)} ms (${result.acknowledged}/${result.sent} acknowledged), exchange CPU ${result.serverCpuUsPerOrder.toFixed(1)} µs/order, heap ${Math.round(result.serverHeapMb)} MB`,
         )
       }
       if (options.warmup > 0)

@@ -93,7 +93,7 @@ process.stdout.write(`READY ${JSON.stringify(info)}\n`)
 process.on('message', (message) => {
   if (message === 'cpu') {
     const { user, system } = process.cpuUsage()
-    process.send?.({ cpuUs: user + system })
+    process.send?.({ cpuUs: user + system, heapUsed: process.memoryUsage().heapUsed })
   }
 })
 
