@@ -33,6 +33,7 @@ describe('exchange benchmark harness', () => {
       expect(r.ordersPerSecond).toBeGreaterThan(0)
       expect(r.serverCpuUsPerOrder).toBeGreaterThan(0)
       expect(r.clientCpuUsPerOrder).toBeGreaterThan(0)
+      expect(r.serverHeapMb).toBeGreaterThan(0)
       const { p50, p99, p999, max } = r.latencyMs
       expect(p50).toBeGreaterThan(0)
       expect(p50).toBeLessThanOrEqual(p99)
