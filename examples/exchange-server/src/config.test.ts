@@ -48,6 +48,22 @@ describe('exchange configuration', () => {
     expect(config.simulation.enabled).toBe(false)
   })
 
+  it('names the JetStream stream from the environment or the file, and checks it', () => {
+    const file = join(dir.path, 'nats.json')
+    writeFileSync(file, JSON.stringify({ journal: { kind: 'nats', url: 'nats://a:4222' } }))
+    expect(loadConfig({ file, env: { STRONGROOM_NATS_STREAM: 'EXCHANGE_EU' } }).journal).toEqual({
+      kind: 'nats',
+      url: 'nats://a:4222',
+      stream: 'EXCHANGE_EU',
+    })
+    const error = failure(() =>
+      loadConfig({ env: { STRONGROOM_NATS_URL: 'nats://a:4222', STRONGROOM_NATS_STREAM: 'a.b' } }),
+    )
+    expect(error.issues).toEqual([
+      { path: 'journal.stream', message: expect.stringContaining('NATS') },
+    ])
+  })
+
   it('names the field of every problem in a file', () => {
     const file = join(dir.path, 'bad.json')
     writeFileSync(

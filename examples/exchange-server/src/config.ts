@@ -48,7 +48,11 @@ export const configSchema = z.strictObject({
       z.strictObject({
         kind: z.literal('nats'),
         url: z.string().url(),
-        stream: z.string().default('STRONGROOM'),
+        /** JetStream stream (created when missing); records go to `<stream lower-cased>.*`. */
+        stream: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-" only (a NATS stream name)')
+          .default('STRONGROOM'),
       }),
     ])
     .default({ kind: 'file', groupCommitMaxDelayMs: 0 }),
@@ -173,6 +177,7 @@ export const ENV_OVERRIDES = {
   STRONGROOM_FIX_PORT: 'fixPort',
   STRONGROOM_DATA_DIR: 'dataDir',
   STRONGROOM_NATS_URL: 'journal',
+  STRONGROOM_NATS_STREAM: 'journal',
   STRONGROOM_PG_URL: 'ledger',
   STRONGROOM_RPC_URLS: 'chain',
   STRONGROOM_CHAIN_ID: 'chain',
@@ -207,7 +212,14 @@ function applyEnv(raw: Record<string, unknown>, env: Readonly<Record<string, str
   if (env.STRONGROOM_HTTP_PORT) out.httpPort = int('STRONGROOM_HTTP_PORT', env.STRONGROOM_HTTP_PORT)
   if (env.STRONGROOM_FIX_PORT) out.fixPort = int('STRONGROOM_FIX_PORT', env.STRONGROOM_FIX_PORT)
   if (env.STRONGROOM_DATA_DIR) out.dataDir = env.STRONGROOM_DATA_DIR
-  if (env.STRONGROOM_NATS_URL) out.journal = { kind: 'nats', url: env.STRONGROOM_NATS_URL }
+  if (env.STRONGROOM_NATS_URL || env.STRONGROOM_NATS_STREAM) {
+    const file = raw.journal as { kind?: unknown } | undefined
+    out.journal = {
+      ...(file?.kind === 'nats' ? file : { kind: 'nats' }),
+      ...(env.STRONGROOM_NATS_URL ? { url: env.STRONGROOM_NATS_URL } : {}),
+      ...(env.STRONGROOM_NATS_STREAM ? { stream: env.STRONGROOM_NATS_STREAM } : {}),
+    }
+  }
   if (env.STRONGROOM_PG_URL) out.ledger = { kind: 'postgres', url: env.STRONGROOM_PG_URL }
   if (env.STRONGROOM_RPC_URLS) {
     out.chain = {

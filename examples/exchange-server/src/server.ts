@@ -41,7 +41,7 @@ import { attachWebSocketGateway } from './gateway/websocket.js'
 import { createComplianceService } from './services/complianceService.js'
 import { createEventHub } from './services/eventHub.js'
 import { openLedgerService } from './services/ledgerService.js'
-import { createOrderViews } from './services/orderViews.js'
+import { createOrderViews, type OrderViewsSnapshot } from './services/orderViews.js'
 import { createSettlementPump } from './services/settlementPump.js'
 import { createWithdrawalService } from './services/withdrawalService.js'
 
@@ -164,6 +164,10 @@ export async function startExchange(options: {
   const recovered = await recoverExchangeCore({
     journal,
     markets,
+    onSnapshot: (attachment) => {
+      const saved = (attachment as { views?: OrderViewsSnapshot } | undefined)?.views
+      if (saved) views.restore(saved)
+    },
     onReplayEvent: (event) => {
       if (event.kind === 'settlement') pump.push(event.event)
       else views.apply([event])
@@ -192,6 +196,7 @@ export async function startExchange(options: {
     clock,
     outbox: recovered.outbox,
     publish: (events) => hub.publish(events),
+    attachment: () => ({ views: views.snapshot() }),
   })
   closers.push(async () => {
     await sequencer.snapshot().catch(() => undefined)
@@ -213,12 +218,15 @@ export async function startExchange(options: {
     if (!core.hasAccount(accountId))
       await sequencer.submit({ type: 'openAccount', account: accountId })
   }
+  // The venue's own admin key first, so its account is opened now rather than on the next start
+  // (which would change the state a restart must reproduce).
+  const admin =
+    keyStore.all().find((k) => k.permissions.includes('admin')) ??
+    keyStore.issue('venue-ops', ['admin', 'read', 'approve'], 3)
   for (const key of keyStore.all()) {
     await ensureAccount(key.accountId)
     compliance.verify(key.accountId, key.kycLevel)
   }
-  let admin = keyStore.all().find((k) => k.permissions.includes('admin'))
-  if (!admin) admin = keyStore.issue('venue-ops', ['admin', 'read', 'approve'], 3)
 
   // --- custody, withdrawals, deposits
   const addressScreen: ComplianceCheck = {
