@@ -145,6 +145,7 @@ export async function startExchange(options: {
           servers: config.journal.url,
           stream: config.journal.stream,
           subject: config.journal.stream.toLowerCase(),
+          replicas: config.journal.replicas,
         })
       : await openFileJournal({
           path: join(config.dataDir, 'journal.bin'),

@@ -4,7 +4,7 @@
 // credits an on-chain deposit, pays a withdrawal signed inside the HSM, then stops and restarts
 // from the same stream and database and checks that nothing was lost, duplicated or unbalanced.
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { createSystemClock } from '@strongroom/core'
@@ -71,6 +71,8 @@ describe.skipIf(!services.available)('production settings: NATS, PostgreSQL, PKC
     chain = await startLocalChain({ dataDir: join(dir.path, 'chain'), port: 0, blockTimeMs: 200 })
     hsm = createSoftHsmToken('exchange-prod')
     database = await createTestDatabase('strongroom_exchange_')
+    const pinFile = join(dir.path, 'hsm.pin')
+    writeFileSync(pinFile, `${hsm.pin}\n`, { mode: 0o600 })
     config = loadConfig({
       env: {
         STRONGROOM_DATA_DIR: join(dir.path, 'data'),
@@ -80,7 +82,7 @@ describe.skipIf(!services.available)('production settings: NATS, PostgreSQL, PKC
         STRONGROOM_NATS_STREAM: stream,
         STRONGROOM_PG_URL: database.url,
         STRONGROOM_PKCS11_MODULE: hsm.module,
-        STRONGROOM_PKCS11_PIN: hsm.pin,
+        STRONGROOM_PKCS11_PIN_FILE: pinFile,
         STRONGROOM_PKCS11_TOKEN: hsm.tokenLabel,
         STRONGROOM_RPC_URLS: chain.url,
         STRONGROOM_CHAIN_ID: String(chain.chainId),
@@ -113,7 +115,12 @@ describe.skipIf(!services.available)('production settings: NATS, PostgreSQL, PKC
   }
 
   it('loads the production settings from the environment', () => {
-    expect(config.journal).toEqual({ kind: 'nats', url: serviceEndpoints.natsUrl, stream })
+    expect(config.journal).toEqual({
+      kind: 'nats',
+      url: serviceEndpoints.natsUrl,
+      stream,
+      replicas: 1,
+    })
     expect(config.ledger).toEqual({ kind: 'postgres', url: database.url })
     expect(config.signer).toEqual({
       kind: 'pkcs11',
@@ -121,9 +128,9 @@ describe.skipIf(!services.available)('production settings: NATS, PostgreSQL, PKC
       pin: hsm.pin,
       tokenLabel: hsm.tokenLabel,
     })
-    expect(exchange!.ledger.ledger).toBeDefined()
-    // No development key store: every key is in the HSM.
-    expect(existsSync(join(config.dataDir, 'dev-keystore.json'))).toBe(false)
+    // No development key store (every key is in the HSM), no file journal, no embedded ledger.
+    for (const embedded of ['dev-keystore.json', 'journal.bin', 'ledger'])
+      expect(existsSync(join(config.dataDir, embedded)), embedded).toBe(false)
   })
 
   it('trades over REST and WebSocket, credits a deposit, pays an HSM-signed withdrawal', async () => {
