@@ -197,7 +197,11 @@ export async function startExchange(options: {
     clock,
     outbox: recovered.outbox,
     publish: (events) => hub.publish(events),
-    attachment: () => ({ views: views.snapshot() }),
+    attachment: () => ({ views: views.snapshot({ finished: 1_000 }) }),
+    onSnapshotError: (error) =>
+      logger.warn('journal snapshot not written; recovery replays further back', {
+        error: String(error),
+      }),
   })
   closers.push(async () => {
     await sequencer.snapshot().catch(() => undefined)

@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { createManualClock } from '@strongroom/core'
+import { createManualClock, type Journal } from '@strongroom/core'
 import { openFileJournal } from '@strongroom/orderbook'
 import { createTempDir } from '@strongroom/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -120,6 +120,44 @@ describe('exchange sequencer and recovery', () => {
     const full = await recoverExchangeCore({ journal, markets: testMarkets, untilSeq: appliedSeq })
     expect(full.snapshotSeq).toBe(0)
     expect(full.core.stateHash()).toBe(hash)
+    await journal.close()
+  })
+
+  it('a periodic snapshot that cannot be written does not stop the sequencer', async () => {
+    const path = join(dir.path, 'b.journal')
+    const journal = await openFileJournal({ path })
+    const recovered = await recoverExchangeCore({ journal, markets: testMarkets })
+    // A journal that refuses snapshot records, as NATS refuses one above its max_payload.
+    const refusing: Journal = {
+      ...journal,
+      append: (records) =>
+        records.some((r) => r.kind === 'snapshot')
+          ? Promise.reject(new Error('maximum payload exceeded'))
+          : journal.append(records),
+    }
+    const errors: unknown[] = []
+    const sequencer = createExchangeSequencer({
+      journal: refusing,
+      core: recovered.core,
+      clock: createManualClock(1_700_000_000_000),
+      outbox: recovered.outbox,
+      publish: () => {},
+      snapshotEvery: 50,
+      onSnapshotError: (error) => errors.push(error),
+    })
+    const all = commands(300)
+    const first = await Promise.all(all.slice(0, 100).map((c) => sequencer.submit(c)))
+    await sequencer.flush()
+    expect(errors.length).toBe(1)
+    // It carries on after the failed snapshot.
+    const rest = await Promise.all(all.slice(100).map((c) => sequencer.submit(c)))
+    expect([...first, ...rest].every((r) => r.result.ok)).toBe(true)
+    await sequencer.flush()
+    expect(errors.length).toBe(2)
+    expect(String(errors[0])).toContain('maximum payload exceeded')
+    await expect(sequencer.snapshot()).rejects.toThrow('maximum payload exceeded')
+    expect(recovered.core.appliedSeq).toBe(journal.lastSeq())
+    await sequencer.close()
     await journal.close()
   })
 })

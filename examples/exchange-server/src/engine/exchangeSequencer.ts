@@ -35,6 +35,12 @@ export type CreateExchangeSequencerParameters = {
    * Outside the state hash. Recovery hands it back through `onSnapshot`.
    */
   attachment?: (() => unknown) | undefined
+  /**
+   * A periodic snapshot could not be written (e.g. larger than the NATS server's max_payload).
+   * Snapshots only shorten recovery, so the sequencer carries on; the next one is tried after
+   * another `snapshotEvery` commands. Default: ignored.
+   */
+  onSnapshotError?: ((error: unknown) => void) | undefined
 }
 
 /**
@@ -102,7 +108,7 @@ export function createExchangeSequencer(
       sinceSnapshot += batch.length
       if (snapshotEvery > 0 && sinceSnapshot >= snapshotEvery) {
         sinceSnapshot = 0
-        await writeSnapshot()
+        await writeSnapshot().catch((error: unknown) => parameters.onSnapshotError?.(error))
       }
     }
   }

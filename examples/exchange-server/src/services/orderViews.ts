@@ -150,14 +150,21 @@ export function createOrderViews(options: { keepFinished?: number; keepTrades?: 
     apply(events: readonly ExchangeEvent[]) {
       for (const event of events) apply(event)
     },
-    /** The views as they are now, for the snapshot record. */
-    snapshot(): OrderViewsSnapshot {
+    /**
+     * The views as they are now, for the snapshot record: every open order and the last
+     * `finished` finished ones (default: all kept), so the record stays within the journal's
+     * message size limit.
+     */
+    snapshot(options: { finished?: number } = {}): OrderViewsSnapshot {
       const done = new Set(finished)
+      const recent = finished.slice(
+        Math.max(0, finished.length - (options.finished ?? keepFinished)),
+      )
       return {
         version: 1,
         orders: [
           ...[...orders.values()].filter((o) => !done.has(o.orderId)),
-          ...finished.map((id) => orders.get(id)).filter((o) => o !== undefined),
+          ...recent.map((id) => orders.get(id)).filter((o) => o !== undefined),
         ],
         trades: [...trades],
       }
