@@ -28,6 +28,7 @@ import { createDepositWatcher } from './chain/depositWatcher.js'
 import { type LocalChain, sendFromDevAccount, startLocalChain } from './chain/hardhatNode.js'
 import { jsonRpc } from './chain/jsonRpc.js'
 import type { ExchangeConfig } from './config.js'
+import { createOperationsConsole } from './console/operationsConsole.js'
 import type { Market } from './core/exchangeCore.js'
 import { createCustodyService } from './custody/custodyService.js'
 import { createExchangeSequencer } from './engine/exchangeSequencer.js'
@@ -417,7 +418,13 @@ export async function startExchange(options: {
       }
     },
   }
-  const allRoutes = [...routes, stateRoute]
+  const operations = createOperationsConsole({
+    ...{ config, api, core, custody, compliance, withdrawals, audit, hub, authenticator },
+    rpcUrl: rpcUrls[0]!,
+    accounts: () => [...new Set(keyStore.all().map((k) => k.accountId))],
+  })
+  closers.push(() => operations.close())
+  const allRoutes = [...routes, stateRoute, ...operations.routes]
 
   /**
    * Checks the ledger against the core once the settlement pump has caught up: every asset sums to
@@ -452,6 +459,7 @@ export async function startExchange(options: {
     onError: (error) =>
       logger.error('request failed', { error: String((error as Error)?.stack ?? error) }),
     extra(req, res) {
+      if (operations.handle(req, res)) return true
       if (req.method === 'GET' && (req.url === '/openapi.json' || req.url === '/health')) {
         res.writeHead(200, { 'content-type': 'application/json' })
         res.end(
@@ -502,6 +510,8 @@ export async function startExchange(options: {
       http: baseUrl,
       ws: `ws://${config.host}:${address.port}/ws`,
       openapi: `${baseUrl}/openapi.json`,
+      console: `${baseUrl}/console/`,
+      metrics: `${baseUrl}/metrics`,
       rpc: rpcUrls[0]!,
     },
     /** Registers something to close with the exchange (gateways added by the caller). */
