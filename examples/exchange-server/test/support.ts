@@ -114,3 +114,30 @@ export async function openRawFixClient(options: { port: number; sender: string; 
     close: () => socket.destroy(),
   }
 }
+
+/**
+ * Runs `request` `total` times from `concurrency` parallel workers (each sends its next request
+ * when the previous one is answered, so every request is signed fresh) and returns the statuses
+ * (-429 for a 429 whose error code is not `rate_limited`).
+ */
+export async function flood(
+  total: number,
+  concurrency: number,
+  request: () => Promise<unknown>,
+): Promise<number[]> {
+  const statuses: number[] = []
+  let next = 0
+  const worker = async () => {
+    while (next++ < total) {
+      statuses.push(
+        await request().then(
+          () => 200,
+          (error: { status?: number; code?: string }) =>
+            error.status === 429 && error.code !== 'rate_limited' ? -429 : (error.status ?? 0),
+        ),
+      )
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return statuses
+}
