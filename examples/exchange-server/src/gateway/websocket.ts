@@ -75,6 +75,9 @@ type Client = {
   keyId: string | undefined
 }
 
+/** Bytes a client's corked socket collects before it is written anyway. */
+const CORK_LIMIT = 256 * 1024
+
 const bigintSafe = (_key: string, value: unknown) =>
   typeof value === 'bigint' ? value.toString() : value
 
@@ -121,6 +124,12 @@ export function attachWebSocketGateway(options: {
       tcp.cork()
     }
     client.socket.send(JSON.stringify(message, bigintSafe))
+    // Large bursts go out in chunks, so that bufferedAmount above keeps measuring the backlog
+    // the client has not read, not what this tick corked.
+    if (tcp && tcp.writableLength >= CORK_LIMIT) {
+      corked.delete(tcp)
+      tcp.uncork()
+    }
   }
 
   const fmt = (symbol: string) => {
