@@ -1,0 +1,315 @@
+import { DeliverPolicy, type JsMsg } from '@nats-io/jetstream'
+import type { Logger } from '@strongroom/core'
+import { decodeExchangeCommand } from '../core/commands.js'
+import type { ExchangeEvent } from '../core/events.js'
+import { type CommandResult, createExchangeCore } from '../core/exchangeCore.js'
+import { publishFenced, ShardFencedError } from './fencedPublisher.js'
+import { lastSubjectSeq, type NatsTopology } from './natsTopology.js'
+import { createShardLease, type LeaseState } from './shardLease.js'
+import { shardMarkets, type Topology } from './topology.js'
+import {
+  decodeShardMessage,
+  encodeBatch,
+  encodeEntry,
+  encodeTakeover,
+  rawEntries,
+  type ShardMessage,
+} from './wire.js'
+
+/** Options of {@link startShardEngine}. */
+export type StartShardEngineParameters = {
+  nats: NatsTopology
+  topology: Topology
+  shard: string
+  /** This engine's name (unique per process: primaries and standbys of a shard differ). */
+  node: string
+  logger: Logger
+}
+
+type Pending = { readonly n: number; readonly json: string }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/**
+ * One engine of an instrument shard, primary or hot standby: both consume the shard's command
+ * subject in stream order and apply every command to the deterministic core, so their states
+ * are the same. Only the lease holder publishes the results to the event subject, each message
+ * fenced by JetStream's expected-last-subject-sequence; a standby follows the event subject,
+ * checks each published result against its own byte for byte, and keeps the results nobody has
+ * published yet. When the lease expires it takes over: it catches up with the event subject,
+ * publishes a `takeover` (which fences off the old primary), then publishes from the first
+ * command without a published result — so no acknowledged result is lost or published twice.
+ */
+export async function startShardEngine(parameters: StartShardEngineParameters) {
+  const { nats, topology, shard, node, logger } = parameters
+  const { js, jsm, names } = nats
+  const commandSubject = names.commandSubject(shard)
+  const eventSubject = names.eventSubject(shard)
+  const maxBatch = topology.maxBatch
+  const outbox: ExchangeEvent[] = []
+  const core = createExchangeCore({
+    markets: shardMarkets(topology, shard),
+    emit: (event) => outbox.push(event),
+  })
+
+  let n = 0
+  let lastCmdSeq = 0
+  let lastTime = 0
+  let pending: Pending[] = []
+  const confirmed = new Map<number, string>()
+  let publishedN = 0
+  let lastEvtSeq = 0
+  let role: 'standby' | 'promoting' | 'primary' = 'standby'
+  let token = 0
+  let flushing = false
+  let stopped = false
+  const stats = {
+    fenced: 0,
+    divergences: 0,
+    violations: [] as string[],
+    takeovers: 0,
+    /** performance.timeOrigin-relative ms of the last promotion and its first publish. */
+    promotedAt: 0,
+    firstPublishAt: 0,
+  }
+  const abort = new AbortController()
+
+  const violation = (text: string) => {
+    stats.violations.push(text)
+    logger.error('event stream invariant broken', { shard, text })
+  }
+
+  const dropPublished = () => {
+    let i = 0
+    while (i < pending.length && pending[i]!.n <= publishedN) i++
+    if (i > 0) pending = pending.slice(i)
+  }
+
+  const apply = (m: JsMsg) => {
+    const stamp = Math.floor(m.info.timestampNanos / 1_000_000)
+    const time = stamp > lastTime ? stamp : lastTime
+    lastTime = time
+    lastCmdSeq = m.seq
+    n++
+    let result: CommandResult
+    try {
+      result = core.apply(decodeExchangeCommand(m.data, m.seq), m.seq, time)
+    } catch (error) {
+      // Deterministic for every engine: the same bytes fail the same way.
+      outbox.length = 0
+      result = { ok: false, code: 'malformed_command', message: String(error) }
+    }
+    const json = encodeEntry({ n, cmd: m.seq, time, result, events: outbox.splice(0) })
+    if (n <= publishedN) {
+      const published = confirmed.get(n)
+      confirmed.delete(n)
+      if (published !== undefined && published !== json) {
+        stats.divergences++
+        logger.error('published result differs from this engine', { shard, n })
+      }
+    } else {
+      pending.push({ n, json })
+      if (role === 'primary' && !flushing) setImmediate(flush)
+    }
+  }
+
+  const onEvent = (m: JsMsg) => {
+    if (m.seq <= lastEvtSeq) return // our own publish, already accounted for
+    lastEvtSeq = m.seq
+    let message: ShardMessage
+    try {
+      message = decodeShardMessage(m.data)
+    } catch {
+      violation(`event ${m.seq} is not a shard message`)
+      return
+    }
+    if (message.type === 'takeover') {
+      if (message.after !== publishedN)
+        violation(`takeover ${m.seq} after ${message.after}, published ${publishedN}`)
+      if (role !== 'standby' && message.token !== token) demote(`takeover by ${message.node}`)
+      return
+    }
+    const raws = rawEntries(m.data)
+    message.entries.forEach((entry, i) => {
+      if (entry.n !== publishedN + 1)
+        violation(`event ${m.seq}: result ${entry.n} follows ${publishedN}`)
+      if (entry.n > publishedN) publishedN = entry.n
+      const raw = raws[i]!
+      if (pending[0]?.n === entry.n) {
+        if (pending[0].json !== raw) {
+          stats.divergences++
+          logger.error('published result differs from this engine', { shard, n: entry.n })
+        }
+      } else if (entry.n > n) confirmed.set(entry.n, raw)
+    })
+    dropPublished()
+  }
+
+  const demote = (why: string) => {
+    if (role === 'standby') return
+    logger.warn('no longer primary', { shard, node, why })
+    role = 'standby'
+    lease.resign()
+  }
+
+  async function flush() {
+    if (flushing || role !== 'primary') return
+    flushing = true
+    try {
+      while (role === 'primary' && pending.length > 0 && !stopped) {
+        const batch = pending.slice(0, maxBatch)
+        if (batch[0]!.n !== publishedN + 1) {
+          violation(`primary would publish ${batch[0]!.n} after ${publishedN}`)
+          demote('out of step')
+          break
+        }
+        const data = encodeBatch(
+          { shard, node, token },
+          batch.map((e) => e.json),
+        )
+        try {
+          const seq = await publishFenced({
+            js,
+            subject: eventSubject,
+            expectedLastSeq: lastEvtSeq,
+            data,
+          })
+          if (seq > lastEvtSeq) lastEvtSeq = seq
+          const last = batch[batch.length - 1]!.n
+          if (last > publishedN) publishedN = last
+          if (stats.firstPublishAt === 0) stats.firstPublishAt = performance.now()
+          dropPublished()
+        } catch (error) {
+          if (error instanceof ShardFencedError) {
+            stats.fenced++
+            demote('fenced: another primary published')
+            break
+          }
+          logger.error('event publish failed; retrying', { shard, error: String(error) })
+          await sleep(50)
+        }
+      }
+    } finally {
+      flushing = false
+    }
+  }
+
+  async function takeOver(newToken: number) {
+    role = 'promoting'
+    token = newToken
+    stats.promotedAt = performance.now()
+    stats.firstPublishAt = 0
+    while (role === 'promoting' && !stopped) {
+      try {
+        const last = await lastSubjectSeq(jsm, names.eventStream, eventSubject)
+        while (lastEvtSeq < last && role === 'promoting') await sleep(2)
+        if (role !== 'promoting') return
+        const seq = await publishFenced({
+          js,
+          subject: eventSubject,
+          expectedLastSeq: lastEvtSeq,
+          data: encodeTakeover({ shard, node, token, after: publishedN }),
+        })
+        if (seq > lastEvtSeq) lastEvtSeq = seq
+        stats.takeovers++
+        role = 'primary'
+        logger.info('primary', { shard, node, token, after: publishedN })
+        if (stats.firstPublishAt === 0 && pending.length === 0)
+          stats.firstPublishAt = performance.now()
+        void flush()
+      } catch (error) {
+        if (!(error instanceof ShardFencedError))
+          logger.error('takeover failed; retrying', { shard, error: String(error) })
+        await sleep(10)
+      }
+    }
+  }
+
+  const lease = createShardLease({
+    kv: nats.leases,
+    shard,
+    node,
+    ttlMs: topology.lease.ttlMs,
+    renewMs: topology.lease.renewMs,
+    onChange(state: LeaseState) {
+      if (state.role === 'primary') void takeOver(state.token)
+      else demote('lease lost')
+    },
+    onError: (error) => logger.warn('lease', { shard, error: String(error) }),
+  })
+
+  // Follow both subjects from the start: the state is rebuilt from the commands, the published
+  // history from the events. The lease is only sought once both are caught up.
+  const follow = async (
+    stream: string,
+    subject: string,
+    handle: (m: JsMsg) => void,
+  ): Promise<void> => {
+    const consumer = await js.consumers.get(stream, {
+      filter_subjects: subject,
+      deliver_policy: DeliverPolicy.All,
+    })
+    const messages = await consumer.consume({ max_messages: 1_024 })
+    abort.signal.addEventListener('abort', () => void messages.stop(), { once: true })
+    for await (const m of messages) {
+      if (stopped) break
+      handle(m)
+    }
+  }
+  const lastCommand = await lastSubjectSeq(jsm, names.commandStream, commandSubject)
+  const lastEvent = await lastSubjectSeq(jsm, names.eventStream, eventSubject)
+  const followers = [
+    follow(names.eventStream, eventSubject, onEvent),
+    follow(names.commandStream, commandSubject, apply),
+  ].map((p) =>
+    p.catch((error: unknown) => {
+      if (!stopped) logger.error('consumer stopped', { shard, error: String(error) })
+    }),
+  )
+  while ((lastEvtSeq < lastEvent || lastCmdSeq < lastCommand) && !stopped) await sleep(5)
+  lease.start()
+
+  return {
+    shard,
+    node,
+    get role() {
+      return role
+    },
+    get token() {
+      return token
+    },
+    status() {
+      const snapshot = core.snapshot()
+      return {
+        shard,
+        node,
+        role,
+        token,
+        n,
+        publishedN,
+        pending: pending.length,
+        appliedSeq: lastCmdSeq,
+        settlementSeq: core.settlementSeq,
+        stateHash: core.stateHash(),
+        balances: snapshot.balances,
+        fenced: stats.fenced,
+        divergences: stats.divergences,
+        violations: stats.violations.slice(0, 20),
+        takeovers: stats.takeovers,
+        promotedAt: stats.promotedAt,
+        firstPublishAt: stats.firstPublishAt,
+        timeOrigin: performance.timeOrigin,
+        cpu: process.cpuUsage(),
+      }
+    },
+    async stop(options: { release?: boolean } = {}) {
+      stopped = true
+      if (options.release) await lease.release()
+      else lease.stop()
+      abort.abort()
+      await Promise.all(followers)
+    },
+  }
+}
+
+export type ShardEngine = Awaited<ReturnType<typeof startShardEngine>>
