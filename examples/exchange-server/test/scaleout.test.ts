@@ -165,7 +165,10 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
     }
     type Settled = {
       violations: string[]
-      shards: Record<string, { n: number; settlementSeq: number; ledgerSeq: number; takeovers: number }>
+      shards: Record<
+        string,
+        { n: number; settlementSeq: number; ledgerSeq: number; takeovers: number }
+      >
     }
     const settled = await until(async () => {
       const s = await getJson<Settled>(`${settlement.ready.status}/status`)
@@ -236,14 +239,20 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
       const rows = await ledger.balances({ owner: account })
       for (const asset of ['ETH', 'BTC', 'USDC']) {
         const inLedger = rows
-          .filter((r) => r.account.asset === asset && ['available', 'locked'].includes(r.account.role))
+          .filter(
+            (r) => r.account.asset === asset && ['available', 'locked'].includes(r.account.role),
+          )
           .reduce((sum, r) => sum + r.creditsPosted - r.debitsPosted, 0n)
         let inEngines = 0n
         for (const s of [final.eth, final.btc]) {
           const row = s.balances.find(([a]) => a === account)?.[1].find(([code]) => code === asset)
           if (row) inEngines += BigInt(row[1]) + BigInt(row[2])
         }
-        expect({ account, asset, balance: inLedger }).toEqual({ account, asset, balance: inEngines })
+        expect({ account, asset, balance: inLedger }).toEqual({
+          account,
+          asset,
+          balance: inEngines,
+        })
       }
     }
     expect(acked.length).toBeGreaterThan(600)

@@ -140,7 +140,10 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T
 }
 
-export async function postJson<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
+export async function postJson<T>(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

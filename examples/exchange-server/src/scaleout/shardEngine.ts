@@ -87,7 +87,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
 
   const apply = (m: JsMsg) => {
     const stamp = Math.floor(m.info.timestampNanos / 1_000_000)
-    const time = stamp > lastTime ? stamp : lastTime
+    const time = Math.max(stamp, lastTime)
     lastTime = time
     lastCmdSeq = m.seq
     n++

@@ -57,8 +57,10 @@ export function createShardLease(parameters: {
     }
     const entry = await kv.get(shard)
     const t = now()
-    if (!entry || entry.operation !== 'PUT') {
-      revision = entry ? await kv.update(shard, value, entry.revision) : await kv.create(shard, value)
+    if (entry?.operation !== 'PUT') {
+      revision = entry
+        ? await kv.update(shard, value, entry.revision)
+        : await kv.create(shard, value)
     } else if (entry.revision !== seen.revision) {
       const holder = (JSON.parse(entry.string()) as { node?: string }).node
       // A new revision (renewed, or our own lease from before a restart): wait a full TTL.

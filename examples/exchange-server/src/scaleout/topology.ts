@@ -31,9 +31,7 @@ export const topologySchema = z.strictObject({
     .default({ ttlMs: 1_000, renewMs: 200 }),
   /** Most command results per published event message (the engine's group commit). */
   maxBatch: z.number().int().min(1).max(10_000).default(500),
-  shards: z
-    .array(z.strictObject({ id: name, symbols: z.array(z.string()).min(1) }))
-    .min(1),
+  shards: z.array(z.strictObject({ id: name, symbols: z.array(z.string()).min(1) })).min(1),
   assets: configSchema.shape.assets,
   markets: configSchema.shape.markets,
 })
