@@ -71,6 +71,10 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
     /** performance.timeOrigin-relative ms of the last promotion and its first publish. */
     promotedAt: 0,
     firstPublishAt: 0,
+    /** Epoch ms of the first command applied and of the last result published (benchmarks). */
+    firstApplyAt: 0,
+    lastPublishAt: 0,
+    cpuAtFirstApply: { user: 0, system: 0 },
   }
   const abort = new AbortController()
 
@@ -90,7 +94,10 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
     const time = Math.max(stamp, lastTime)
     lastTime = time
     lastCmdSeq = m.seq
-    n++
+    if (n++ === 0) {
+      stats.firstApplyAt = performance.timeOrigin + performance.now()
+      stats.cpuAtFirstApply = process.cpuUsage()
+    }
     let result: CommandResult
     try {
       result = core.apply(decodeExchangeCommand(m.data, m.seq), m.seq, time)
@@ -178,6 +185,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
           const last = batch[batch.length - 1]!.n
           if (last > publishedN) publishedN = last
           if (stats.firstPublishAt === 0) stats.firstPublishAt = performance.now()
+          stats.lastPublishAt = performance.timeOrigin + performance.now()
           dropPublished()
         } catch (error) {
           if (error instanceof ShardFencedError) {
@@ -299,7 +307,10 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
         promotedAt: stats.promotedAt,
         firstPublishAt: stats.firstPublishAt,
         timeOrigin: performance.timeOrigin,
-        cpu: process.cpuUsage(),
+        firstApplyAt: stats.firstApplyAt,
+        lastPublishAt: stats.lastPublishAt,
+        /** CPU µs this process used since it applied its first command. */
+        cpuSinceFirstApply: process.cpuUsage(stats.cpuAtFirstApply),
       }
     },
     async stop(options: { release?: boolean } = {}) {
