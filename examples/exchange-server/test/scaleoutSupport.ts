@@ -95,6 +95,8 @@ export function launch(
   const child = spawn(
     process.execPath,
     [
+      // e.g. STRONGROOM_SCALEOUT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them
+      ...(process.env.STRONGROOM_SCALEOUT_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
       '--conditions=@strongroom/source',
       '--import',
       'tsx',

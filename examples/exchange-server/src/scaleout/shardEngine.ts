@@ -8,6 +8,7 @@ import { lastSubjectSeq, type NatsTopology } from './natsTopology.js'
 import { createShardLease, type LeaseState } from './shardLease.js'
 import { shardMarkets, type Topology } from './topology.js'
 import {
+  batchHead,
   decodeShardMessage,
   encodeBatch,
   encodeEntry,
@@ -62,6 +63,8 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
   let role: 'standby' | 'promoting' | 'primary' = 'standby'
   let token = 0
   let flushing = false
+  /** Last result number of the batch being published (0: none in flight). */
+  let inFlightLastN = 0
   let stopped = false
   const stats = {
     fenced: 0,
@@ -123,6 +126,15 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
   const onEvent = (m: JsMsg) => {
     if (m.seq <= lastEvtSeq) return // our own publish, already accounted for
     lastEvtSeq = m.seq
+    if (inFlightLastN > 0) {
+      // Our own batch, delivered before its publish acknowledgement: no need to parse it.
+      const head = batchHead(m.data)
+      if (head?.node === node && head.token === token) {
+        if (inFlightLastN > publishedN) publishedN = inFlightLastN
+        dropPublished()
+        return
+      }
+    }
     let message: ShardMessage
     try {
       message = decodeShardMessage(m.data)
@@ -175,11 +187,14 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
           batch.map((e) => e.json),
         )
         try {
+          inFlightLastN = batch[batch.length - 1]!.n
           const seq = await publishFenced({
             js,
             subject: eventSubject,
             expectedLastSeq: lastEvtSeq,
             data,
+          }).finally(() => {
+            inFlightLastN = 0
           })
           if (seq > lastEvtSeq) lastEvtSeq = seq
           const last = batch[batch.length - 1]!.n

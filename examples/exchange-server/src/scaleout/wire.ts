@@ -37,20 +37,54 @@ export type ShardMessage =
 
 const BIG = '$big'
 
-const replacer = (_key: string, value: unknown) =>
-  typeof value === 'bigint' ? { [BIG]: value.toString() } : value
+/**
+ * The value with every bigint replaced by `{ $big: "<digits>" }`, copying only the objects that
+ * hold one (a JSON.stringify replacer would call back into JavaScript for every value).
+ */
+function tagBigints(value: unknown): unknown {
+  if (typeof value === 'bigint') return { [BIG]: value.toString() }
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i]
+      const t = typeof v === 'bigint' || (typeof v === 'object' && v !== null) ? tagBigints(v) : v
+      if (t !== v) {
+        out ??= value.slice()
+        out[i] = t
+      }
+    }
+    return out ?? value
+  }
+  let out: Record<string, unknown> | undefined
+  const record = value as Record<string, unknown>
+  for (const key in record) {
+    const v = record[key]
+    const t = typeof v === 'bigint' || (typeof v === 'object' && v !== null) ? tagBigints(v) : v
+    if (t !== v) {
+      out ??= { ...record }
+      out[key] = t
+    }
+  }
+  return out ?? value
+}
 
-const reviver = (_key: string, value: unknown) => {
-  if (typeof value === 'object' && value !== null && BIG in value) {
-    const text = (value as Record<string, unknown>)[BIG]
-    if (typeof text === 'string' && /^-?[0-9]+$/.test(text)) return BigInt(text)
+/** Turns every `{ $big: "<digits>" }` back into a bigint, in place. */
+function untagBigints(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  const record = value as Record<string, unknown>
+  const text = record[BIG]
+  if (typeof text === 'string' && /^-?[0-9]+$/.test(text)) return BigInt(text)
+  for (const key in record) {
+    const v = record[key]
+    if (typeof v === 'object' && v !== null) record[key] = untagBigints(v)
   }
   return value
 }
 
 /** JSON text of an entry (bigints tagged), as published and as compared by standbys. */
 export function encodeEntry(entry: ShardEntry): string {
-  return JSON.stringify(entry, replacer)
+  return JSON.stringify(tagBigints(entry))
 }
 
 /** A batch message from already encoded entries (no second serialization on the hot path). */
@@ -79,7 +113,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
  * @throws {Error} when the message is not a shard message.
  */
 export function decodeShardMessage(data: Uint8Array): ShardMessage {
-  const value = JSON.parse(decoder.decode(data), reviver) as Partial<ShardMessage>
+  const value = untagBigints(JSON.parse(decoder.decode(data))) as Partial<ShardMessage>
   if (
     typeof value !== 'object' ||
     value === null ||
@@ -90,6 +124,14 @@ export function decodeShardMessage(data: Uint8Array): ShardMessage {
     throw new Error('not a shard event message')
   }
   return value as ShardMessage
+}
+
+const HEAD = /^\{"type":"batch","shard":"[^"]*","node":("(?:[^"\\]|\\.)*"),"token":([0-9]+),/
+
+/** Node and token of a batch message, read from its first bytes only (no full parse). */
+export function batchHead(data: Uint8Array): { node: string; token: number } | undefined {
+  const match = HEAD.exec(new TextDecoder().decode(data.subarray(0, 256)))
+  return match ? { node: JSON.parse(match[1]!) as string, token: Number(match[2]) } : undefined
 }
 
 /** The entries of a batch message as their JSON texts (same bytes as `encodeEntry` produced). */
