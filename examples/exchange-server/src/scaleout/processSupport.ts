@@ -43,6 +43,9 @@ export function jsonLogger(name: string): Logger {
   return { debug() {}, info: write('info'), warn: write('warn'), error: write('error') }
 }
 
+/** Largest request body accepted, bytes. */
+const MAX_BODY = 64 * 1024
+
 export type JsonHandler = (
   request: IncomingMessage,
   body: unknown,
@@ -59,7 +62,16 @@ export async function serveJson(
   }
   const server = createServer((request, response) => {
     const chunks: Buffer[] = []
-    request.on('data', (c: Buffer) => chunks.push(c))
+    let size = 0
+    request.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY) {
+        send(response, 413, {
+          error: { code: 'body_too_large', message: `over ${MAX_BODY} bytes` },
+        })
+        request.destroy()
+      } else chunks.push(c)
+    })
     request.on('end', () => {
       const path = (request.url ?? '/').split('?')[0]
       const handler = routes[`${request.method} ${path}`]
