@@ -50,6 +50,7 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
       prefix,
     })
     const file = writeTopology(dir.path, topology)
+    const token = randomBytes(16).toString('hex')
     const nats: NatsTopology = await openNatsTopology(topology, 'test')
     cleanups.push(async () => {
       await destroyNatsTopology(nats)
@@ -63,12 +64,17 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
     const [ethB, btcA, gateway] = await Promise.all([
       launch('shardProcess', ['--shard', 'eth', '--node', 'eth-b'], file, children),
       launch('shardProcess', ['--shard', 'btc', '--node', 'btc-a'], file, children),
-      launch('gatewayProcess', [], file, children),
+      launch('gatewayProcess', [], file, children, { STRONGROOM_GATEWAY_TOKEN: token }),
     ])
     await until(async () => ((await status(btcA)).role === 'primary' ? true : undefined), 20_000)
     expect((await status(ethB)).role).toBe('standby')
     const http = gateway.ready.http!
-    const post = <T>(path: string, body: unknown) => postJson<T>(`${http}${path}`, body)
+    const post = <T>(path: string, body: unknown) => postJson<T>(`${http}${path}`, body, token)
+    // Without the gateway's bearer token, nothing is accepted.
+    const anonymous = await postJson<{ error: { code: string } }>(`${http}/v1/accounts`, {
+      account: 'mallory',
+    })
+    expect([anonymous.status, anonymous.body.error.code]).toEqual([401, 'unauthorized'])
 
     // Bad input is refused naming the field, and changes nothing.
     const bad = await post<{ error: { code: string; issues: { path: string }[] } }>('/v1/orders', {

@@ -91,6 +91,7 @@ export function launch(
   args: string[],
   topologyFile: string,
   children: ChildProcess[],
+  env: Record<string, string> = {},
 ): Promise<Launched> {
   const child = spawn(
     process.execPath,
@@ -105,7 +106,7 @@ export function launch(
       topologyFile,
       ...args,
     ],
-    { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: packageDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   children.push(child)
   let output = ''
@@ -145,10 +146,14 @@ export async function getJson<T>(url: string): Promise<T> {
 export async function postJson<T>(
   url: string,
   body: unknown,
+  token?: string,
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+    },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(20_000),
   })
