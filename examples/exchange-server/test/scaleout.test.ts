@@ -155,7 +155,6 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
     stop = true
     await Promise.all(loads)
     expect((await status(ethB)).role).toBe('standby')
-    expect(failoverMs).toBeLessThan(5_000)
 
     // Quiesce: every engine published everything and the settlement consumer applied it.
     const engines = { eth: ethC, btc: btcA }
