@@ -107,6 +107,32 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
       expect(funded.status).toBe(200)
     }
 
+    // Funds move between an account's shard partitions once, even when the request is retried.
+    const transfer = {
+      account: 'alice',
+      asset: 'USDC',
+      amount: '250000000',
+      from: 'eth',
+      to: 'btc',
+      reference: 'rebalance-1',
+    }
+    const moved = await post<{ moved: boolean }>('/v1/transfer', transfer)
+    expect([moved.status, moved.body.moved]).toEqual([200, true])
+    const retried = await post<{ moved: boolean }>('/v1/transfer', transfer)
+    expect([retried.status, retried.body.moved]).toEqual([200, false])
+    const same = await post<{ error: { issues: { path: string }[] } }>('/v1/transfer', {
+      ...transfer,
+      to: 'eth',
+    })
+    expect([same.status, same.body.error.issues[0]?.path]).toEqual([422, 'body.to'])
+    const usdc = async (p: Launched) => {
+      const row = (await status(p)).balances
+        .find(([a]) => a === 'alice')?.[1]
+        .find(([asset]) => asset === 'USDC')
+      return row ? BigInt(row[1]) + BigInt(row[2]) : 0n
+    }
+    expect([await usdc(ethA), await usdc(btcA)]).toEqual([999_750_000_000n, 1_000_250_000_000n])
+
     // Load: alice buys and bob sells on both instruments, crossing, as fast as acknowledged.
     const acked: Acknowledged[] = []
     let failures = 0

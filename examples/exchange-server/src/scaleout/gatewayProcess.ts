@@ -56,6 +56,7 @@ const server = await serveJson(
     'POST /v1/fund': route((b) => gateway.fund(b)),
     'POST /v1/orders': route((b) => gateway.placeOrder(b)),
     'POST /v1/orders/cancel': route((b) => gateway.cancelOrder(b)),
+    'POST /v1/transfer': route((b) => gateway.transfer(b)),
   },
   { host, port },
 )

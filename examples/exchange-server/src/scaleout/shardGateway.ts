@@ -32,6 +32,14 @@ export const gatewaySchemas = {
     clientOrderId: id.optional(),
   }),
   cancel: z.strictObject({ account: id, symbol: z.string(), orderId: lots }),
+  transfer: z.strictObject({
+    account: id,
+    asset: z.string().regex(/^[A-Z0-9]{2,10}$/),
+    amount: z.string().regex(/^[1-9][0-9]{0,40}$/, 'must be a positive integer of minor units'),
+    from: z.string().min(1),
+    to: z.string().min(1),
+    reference: id,
+  }),
 }
 
 /** A request the gateway refuses; `issues` name the fields. */
@@ -200,6 +208,55 @@ export async function startShardGateway(parameters: {
           clientOrderId: b.clientOrderId,
         }),
       )
+    },
+    /**
+     * Moves funds of an account from its partition on one shard to its partition on another
+     * (the ledger does not change: the owner's balance is the same, only where it can trade).
+     * Three commands under one reference: hold on `from`, credit on `to`, then complete the hold.
+     * Retrying the same reference after a failure finishes the transfer exactly once: a hold that
+     * is still pending is found (`duplicate_withdrawal`), a credit already made is not repeated
+     * (`duplicate_credit`), and a hold placed afresh for a transfer that had already completed
+     * is released instead of completed (if the source no longer has the amount available, that
+     * retry answers `insufficient_funds`; nothing moves twice). One caller retries a reference at
+     * a time.
+     */
+    async transfer(body: unknown) {
+      const b = parse(gatewaySchemas.transfer, body)
+      for (const field of ['from', 'to'] as const)
+        if (!topology.shards.some((s) => s.id === b[field]))
+          throw new GatewayRequestError(422, 'validation_failed', `No shard ${b[field]}.`, [
+            { path: `body.${field}`, message: `no shard ${b[field]}` },
+          ])
+      if (b.from === b.to)
+        throw new GatewayRequestError(422, 'validation_failed', 'from and to are the same shard.', [
+          { path: 'body.to', message: 'must differ from from' },
+        ])
+      const reference = `transfer:${b.reference}`
+      const hold = await submit(b.from, {
+        type: 'withdrawHold',
+        account: b.account,
+        asset: b.asset,
+        amount: b.amount,
+        withdrawalId: reference,
+      })
+      const holdCode = hold.result.ok ? 'ok' : hold.result.code
+      if (holdCode !== 'ok' && holdCode !== 'duplicate_withdrawal') return answer(hold)
+      const credit = await submit(b.to, {
+        type: 'credit',
+        account: b.account,
+        asset: b.asset,
+        amount: b.amount,
+        reference,
+      })
+      const creditCode = credit.result.ok ? 'ok' : credit.result.code
+      if (creditCode !== 'ok' && creditCode !== 'duplicate_credit') return answer(credit)
+      const alreadyDone = holdCode === 'ok' && creditCode === 'duplicate_credit'
+      const close = await submit(b.from, {
+        type: alreadyDone ? 'withdrawRelease' : 'withdrawComplete',
+        withdrawalId: reference,
+      })
+      if (!close.result.ok) return answer(close)
+      return { status: 200, body: { reference, moved: !alreadyDone, hold, credit, close } }
     },
     async cancelOrder(body: unknown) {
       const b = parse(gatewaySchemas.cancel, body)
