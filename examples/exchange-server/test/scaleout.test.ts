@@ -106,6 +106,15 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
       })
       expect(funded.status).toBe(200)
     }
+    // A funding request retried (same reference) neither deposits nor credits twice.
+    const again = await post<{ duplicate?: boolean }>('/v1/fund', {
+      account: 'alice',
+      shard: 'eth',
+      asset: 'USDC',
+      amount: '1000000000000',
+      reference: 'fund-alice-eth-USDC',
+    })
+    expect([again.status, again.body.duplicate]).toEqual([200, true])
 
     // Funds move between an account's shard partitions once, even when the request is retried.
     const transfer = {

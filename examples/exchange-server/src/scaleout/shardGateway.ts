@@ -170,7 +170,8 @@ export async function startShardGateway(parameters: {
     },
     /**
      * Funds an account's balance partition on one shard: a balanced deposit from the faucet
-     * wallet in the ledger, then a credit to the shard's core with the same reference.
+     * wallet in the ledger, then a credit to the shard's core with the same reference. Both are
+     * idempotent by the reference, so a request retried after a failure between them completes.
      */
     async fund(body: unknown) {
       const b = parse(gatewaySchemas.fund, body)
@@ -183,15 +184,17 @@ export async function startShardGateway(parameters: {
           { path: 'body.asset', message: `no asset ${b.asset}` },
         ])
       await ledger.faucet(b.reference, b.account, b.asset, BigInt(b.amount))
-      return answer(
-        await submit(b.shard, {
-          type: 'credit',
-          account: b.account,
-          asset: b.asset,
-          amount: b.amount,
-          reference: b.reference,
-        }),
-      )
+      const credited = await submit(b.shard, {
+        type: 'credit',
+        account: b.account,
+        asset: b.asset,
+        amount: b.amount,
+        reference: b.reference,
+      })
+      // A retried request: the deposit and the credit were both made the first time.
+      if (!credited.result.ok && credited.result.code === 'duplicate_credit')
+        return { status: 200, body: { ...credited, duplicate: true } }
+      return answer(credited)
     },
     async placeOrder(body: unknown) {
       const b = parse(gatewaySchemas.order, body)
