@@ -31,6 +31,7 @@ function check(name, command, args) {
 
 check('lint (biome)', bin('biome'), ['check', '.'])
 check('typecheck (tsc)', bin('tsc'), ['-p', 'tsconfig.json'])
+check('typecheck console (tsc)', bin('tsc'), ['-p', 'examples/console/tsconfig.json'])
 check('packages (tsup build, publint, attw)', process.execPath, ['scripts/check-packages.mjs'])
 check('changesets (status)', bin('changeset'), ['status'])
 

@@ -3,6 +3,7 @@
 // first argument / STRONGROOM_CONFIG, with environment overrides (see src/config.ts).
 import type { LogFields, Logger } from '@strongroom/core'
 import { ConfigError, loadConfig } from './config.js'
+import { ensureConsoleBuilt } from './console/buildConsole.js'
 import { startFixGateway } from './gateway/fixGateway.js'
 import { startExchange } from './server.js'
 import { startSimulation } from './simulation.js'
@@ -32,6 +33,7 @@ try {
 }
 
 console.log('Starting the Strongroom reference exchange…')
+ensureConsoleBuilt((line) => console.log(line))
 const exchange = await startExchange({ config, logger })
 const fix = await startFixGateway({ exchange, port: config.fixPort, host: config.host, logger })
 exchange.onClose(() => fix.close())
@@ -54,9 +56,12 @@ console.log(`
 Strongroom reference exchange is running.
   REST API        ${exchange.urls.http}/v1/markets
   OpenAPI         ${exchange.urls.openapi}
+  Console         ${exchange.urls.console}  (sign in with an API key, e.g. the admin key below)
+  Metrics         ${exchange.urls.metrics}  (Prometheus text format)
   WebSocket       ${exchange.urls.ws}
   FIX 4.4         ${config.host}:${fix.port}  (TargetCompID STRONGROOM)
-  Local chain     ${exchange.urls.rpc}  (chain id 31337)
+  Chain           ${exchange.urls.rpc}  (${exchange.custody.chain})
+  Hot wallet      ${exchange.custody.hotAddress}  (${config.signer.kind === 'pkcs11' ? 'key in the HSM' : 'development key store'})
   Data            ${config.dataDir}
   Admin API key   ${exchange.adminKey.keyId} / ${exchange.adminKey.secret}  (development; see ${config.dataDir}/api-keys.json)
   Simulation      ${simulation ? `${config.simulation.makers} makers, ${config.simulation.takers} takers` : 'off'}

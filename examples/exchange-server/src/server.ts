@@ -28,6 +28,7 @@ import { createDepositWatcher } from './chain/depositWatcher.js'
 import { type LocalChain, sendFromDevAccount, startLocalChain } from './chain/hardhatNode.js'
 import { jsonRpc } from './chain/jsonRpc.js'
 import type { ExchangeConfig } from './config.js'
+import { createOperationsConsole } from './console/operationsConsole.js'
 import type { Market } from './core/exchangeCore.js'
 import { createCustodyService } from './custody/custodyService.js'
 import { createExchangeSequencer } from './engine/exchangeSequencer.js'
@@ -41,7 +42,7 @@ import { attachWebSocketGateway } from './gateway/websocket.js'
 import { createComplianceService } from './services/complianceService.js'
 import { createEventHub } from './services/eventHub.js'
 import { openLedgerService } from './services/ledgerService.js'
-import { createOrderViews } from './services/orderViews.js'
+import { createOrderViews, type OrderViewsSnapshot } from './services/orderViews.js'
 import { createSettlementPump } from './services/settlementPump.js'
 import { createWithdrawalService } from './services/withdrawalService.js'
 
@@ -145,6 +146,7 @@ export async function startExchange(options: {
           servers: config.journal.url,
           stream: config.journal.stream,
           subject: config.journal.stream.toLowerCase(),
+          replicas: config.journal.replicas,
         })
       : await openFileJournal({
           path: join(config.dataDir, 'journal.bin'),
@@ -164,6 +166,10 @@ export async function startExchange(options: {
   const recovered = await recoverExchangeCore({
     journal,
     markets,
+    onSnapshot: (attachment) => {
+      const saved = (attachment as { views?: OrderViewsSnapshot } | undefined)?.views
+      if (saved) views.restore(saved)
+    },
     onReplayEvent: (event) => {
       if (event.kind === 'settlement') pump.push(event.event)
       else views.apply([event])
@@ -192,6 +198,11 @@ export async function startExchange(options: {
     clock,
     outbox: recovered.outbox,
     publish: (events) => hub.publish(events),
+    attachment: () => ({ views: views.snapshot({ finished: 1_000 }) }),
+    onSnapshotError: (error) =>
+      logger.warn('journal snapshot not written; recovery replays further back', {
+        error: String(error),
+      }),
   })
   closers.push(async () => {
     await sequencer.snapshot().catch(() => undefined)
@@ -213,12 +224,15 @@ export async function startExchange(options: {
     if (!core.hasAccount(accountId))
       await sequencer.submit({ type: 'openAccount', account: accountId })
   }
+  // The venue's own admin key first, so its account is opened now rather than on the next start
+  // (which would change the state a restart must reproduce).
+  const admin =
+    keyStore.all().find((k) => k.permissions.includes('admin')) ??
+    keyStore.issue('venue-ops', ['admin', 'read', 'approve'], 3)
   for (const key of keyStore.all()) {
     await ensureAccount(key.accountId)
     compliance.verify(key.accountId, key.kycLevel)
   }
-  let admin = keyStore.all().find((k) => k.permissions.includes('admin'))
-  if (!admin) admin = keyStore.issue('venue-ops', ['admin', 'read', 'approve'], 3)
 
   // --- custody, withdrawals, deposits
   const addressScreen: ComplianceCheck = {
@@ -404,7 +418,13 @@ export async function startExchange(options: {
       }
     },
   }
-  const allRoutes = [...routes, stateRoute]
+  const operations = createOperationsConsole({
+    ...{ config, api, core, custody, compliance, withdrawals, audit, hub, authenticator },
+    rpcUrl: rpcUrls[0]!,
+    accounts: () => [...new Set(keyStore.all().map((k) => k.accountId))],
+  })
+  closers.push(() => operations.close())
+  const allRoutes = [...routes, stateRoute, ...operations.routes]
 
   /**
    * Checks the ledger against the core once the settlement pump has caught up: every asset sums to
@@ -439,6 +459,7 @@ export async function startExchange(options: {
     onError: (error) =>
       logger.error('request failed', { error: String((error as Error)?.stack ?? error) }),
     extra(req, res) {
+      if (operations.handle(req, res)) return true
       if (req.method === 'GET' && (req.url === '/openapi.json' || req.url === '/health')) {
         res.writeHead(200, { 'content-type': 'application/json' })
         res.end(
@@ -489,6 +510,8 @@ export async function startExchange(options: {
       http: baseUrl,
       ws: `ws://${config.host}:${address.port}/ws`,
       openapi: `${baseUrl}/openapi.json`,
+      console: `${baseUrl}/console/`,
+      metrics: `${baseUrl}/metrics`,
       rpc: rpcUrls[0]!,
     },
     /** Registers something to close with the exchange (gateways added by the caller). */

@@ -8,14 +8,18 @@ import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { createSystemClock } from '@strongroom/core'
 import { createPostgresStore, openLedger } from '@strongroom/settlement'
-import { createTempDir, requireServices, serviceEndpoints } from '@strongroom/testkit'
+import {
+  createTempDir,
+  createTestDatabase,
+  requireServices,
+  serviceEndpoints,
+} from '@strongroom/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
 import { destroyNatsTopology, type NatsTopology } from '../src/scaleout/natsTopology.js'
 import type { ShardEngine } from '../src/scaleout/shardEngine.js'
 import type { Acknowledged } from '../src/scaleout/shardGateway.js'
 import type { ShardEntry } from '../src/scaleout/wire.js'
 import {
-  createDatabase,
   getJson,
   type Launched,
   launch,
@@ -41,7 +45,7 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
   it('fails over under load with no acknowledged order lost or duplicated, fenced, ledger balanced', async () => {
     const dir = createTempDir('strongroom-scaleout-')
     cleanups.push(() => dir.remove())
-    const database = await createDatabase(serviceEndpoints.postgresUrl)
+    const database = await createTestDatabase('strongroom_scaleout_')
     cleanups.push(() => database.drop())
     const prefix = `t${randomBytes(4).toString('hex')}`
     const topology = twoShardTopology({

@@ -1,12 +1,10 @@
 // Launches the scaled-out topology's processes for tests and benchmarks: a fresh PostgreSQL
 // database, a topology file with its own NATS prefix, and children that print `READY <json>`.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DeliverPolicy } from '@nats-io/jetstream'
-import pg from 'pg'
 import { type NatsTopology, openNatsTopology } from '../src/scaleout/natsTopology.js'
 import { parseTopology, type Topology } from '../src/scaleout/topology.js'
 import { decodeShardMessage, type ShardMessage } from '../src/scaleout/wire.js'
@@ -56,26 +54,6 @@ export function twoShardTopology(options: {
       },
     ],
   })
-}
-
-/** A fresh database on the PostgreSQL server of `baseUrl`. */
-export async function createDatabase(baseUrl: string) {
-  const name = `strongroom_scaleout_${randomBytes(5).toString('hex')}`
-  const admin = new pg.Client({ connectionString: baseUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(baseUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: baseUrl })
-      await client.connect()
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.end()
-    },
-  }
 }
 
 /** A child process of the topology. */

@@ -1,19 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { describe, expect, it } from 'vitest'
-import * as custody from './index.js'
+import { describePublicApi } from '@strongroom/testkit'
+import * as entry from './index.js'
 
-describe('public API of @strongroom/custody', () => {
-  it('exports exactly these values', () => {
-    expect(Object.keys(custody).sort()).toMatchSnapshot()
-  })
-
-  it('exports exactly these names, types included', () => {
-    const source = readFileSync(new URL('./index.ts', import.meta.url), 'utf8')
-    const names = [...source.matchAll(/export (?:type )?\{([^}]*)\}/g)]
-      .flatMap((match) => match[1]!.split(','))
-      .map((name) => name.trim().replace(/^type\s+/, ''))
-      .filter(Boolean)
-      .sort()
-    expect(names).toMatchSnapshot()
-  })
-})
+describePublicApi('@strongroom/custody', entry, new URL('./index.ts', import.meta.url))

@@ -29,7 +29,12 @@ export {
   signAuthorization,
   type UnsignedAuthorization,
 } from './authorization/authorization.js'
-export { type AuthorizationNonceStore, createMemoryNonceStore } from './authorization/nonceStore.js'
+export {
+  type AuthorizationNonceLogOptions,
+  type AuthorizationNonceStore,
+  createMemoryNonceStore,
+  openAuthorizationNonceLog,
+} from './authorization/nonceStore.js'
 export {
   REQUEST_DIGEST_DOMAIN,
   requestDigest,

@@ -2,7 +2,6 @@ import { type FileHandle, open } from 'node:fs/promises'
 import { crc32 } from 'node:zlib'
 import type {
   Journal,
-  JournalAppend,
   JournalAppendResult,
   JournalReadOptions,
   JournalRecord,
@@ -14,6 +13,7 @@ import {
   JournalWriteError,
   OrderbookInputError,
 } from './errors.js'
+import { checkJournalAppend, JOURNAL_KINDS } from './journalAppend.js'
 
 // File layout: a sequence of frames, one per group commit.
 //   frame  = magic u32 | bodyLength u32 | crc32(body) u32 | body
@@ -28,8 +28,9 @@ const MAGIC = 0x314a5253 // 'SRJ1' little-endian
 const HEADER = 12
 const BODY_HEADER = 12
 const RECORD_HEAD = 15
-const KINDS: readonly JournalRecordKind[] = ['command', 'event', 'snapshot']
 const encoder = new TextEncoder()
+/** `messageIdLength` is a u16 and 0xffff means none. */
+const MAX_MESSAGE_ID_BYTES = 0xfffe
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /** Options of {@link openFileJournal}. */
@@ -211,7 +212,7 @@ function parseBody(body: Buffer, offset: number, location: string): JournalRecor
     let at = BODY_HEADER + count * RECORD_HEAD
     if (at > body.length) throw new RangeError('record table overruns its frame')
     for (let i = 0; i < count; i++) {
-      const kind = KINDS[body[head]!]
+      const kind = JOURNAL_KINDS[body[head]!]
       if (kind === undefined) throw new RangeError('unknown record kind')
       const timestamp = body.readDoubleLE(head + 1)
       const idLength = body.readUInt16LE(head + 9)
@@ -277,39 +278,6 @@ async function allZero(handle: FileHandle, offset: number, size: number): Promis
     for (let i = 0; i < n; i++) if (chunk[i] !== 0) return false
   }
   return true
-}
-
-function checkAppend(record: JournalAppend, index: number): void {
-  const path = ['records', index]
-  if (!KINDS.includes(record?.kind)) {
-    throw new OrderbookInputError('must be command, event or snapshot.', {
-      path: [...path, 'kind'],
-      rule: 'enum',
-    })
-  }
-  if (!Number.isSafeInteger(record.timestamp) || record.timestamp < 0) {
-    throw new OrderbookInputError('must be a non-negative safe integer (epoch ms).', {
-      path: [...path, 'timestamp'],
-      rule: 'integer',
-    })
-  }
-  if (!(record.payload instanceof Uint8Array)) {
-    throw new OrderbookInputError('must be a Uint8Array.', {
-      path: [...path, 'payload'],
-      rule: 'bytes',
-    })
-  }
-  if (
-    record.messageId !== undefined &&
-    (typeof record.messageId !== 'string' ||
-      record.messageId.length === 0 ||
-      encoder.encode(record.messageId).length >= 0xffff)
-  ) {
-    throw new OrderbookInputError('must be a non-empty string shorter than 64 KiB.', {
-      path: [...path, 'messageId'],
-      rule: 'string',
-    })
-  }
 }
 
 /**
@@ -507,7 +475,8 @@ export async function openFileJournal(parameters: OpenFileJournalParameters): Pr
       if (failure !== undefined) {
         return Promise.reject(new JournalClosedError({ reason: 'failed', cause: failure }))
       }
-      for (let i = 0; i < records.length; i++) checkAppend(records[i]!, i)
+      for (let i = 0; i < records.length; i++)
+        checkJournalAppend(records[i]!, i, MAX_MESSAGE_ID_BYTES)
       const seqs: number[] = []
       let maxSeq = 0
       for (const record of records) {
@@ -522,7 +491,7 @@ export async function openFileJournal(parameters: OpenFileJournalParameters): Pr
         }
         const seq = nextSeq++
         pending.add(
-          KINDS.indexOf(record.kind),
+          JOURNAL_KINDS.indexOf(record.kind),
           record.timestamp,
           id === undefined ? undefined : encoder.encode(id),
           record.payload,
@@ -543,7 +512,7 @@ export async function openFileJournal(parameters: OpenFileJournalParameters): Pr
       if (failure !== undefined) {
         return Promise.reject(new JournalClosedError({ reason: 'failed', cause: failure }))
       }
-      const kindCode = KINDS.indexOf(kind)
+      const kindCode = JOURNAL_KINDS.indexOf(kind)
       if (kindCode < 0) {
         throw new OrderbookInputError('must be command, event or snapshot.', {
           path: ['kind'],

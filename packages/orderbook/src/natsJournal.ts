@@ -10,7 +10,6 @@ import {
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node'
 import type {
   Journal,
-  JournalAppend,
   JournalAppendResult,
   JournalReadOptions,
   JournalRecord,
@@ -23,8 +22,8 @@ import {
   NatsJournalError,
   OrderbookInputError,
 } from './errors.js'
+import { checkJournalAppend, JOURNAL_KINDS } from './journalAppend.js'
 
-const KINDS: readonly JournalRecordKind[] = ['command', 'event', 'snapshot']
 const TIME_HEADER = 'Strongroom-Time'
 
 /** Options of {@link openNatsJournal}. */
@@ -58,37 +57,6 @@ export type NatsJournal = Journal & {
   }): AsyncIterable<JournalRecord>
   /** Deletes the stream (tests and teardown). */
   destroy(): Promise<void>
-}
-
-function checkAppend(record: JournalAppend, index: number): void {
-  const path = ['records', index]
-  if (!KINDS.includes(record?.kind)) {
-    throw new OrderbookInputError('must be command, event or snapshot.', {
-      path: [...path, 'kind'],
-      rule: 'enum',
-    })
-  }
-  if (!Number.isSafeInteger(record.timestamp) || record.timestamp < 0) {
-    throw new OrderbookInputError('must be a non-negative safe integer (epoch ms).', {
-      path: [...path, 'timestamp'],
-      rule: 'integer',
-    })
-  }
-  if (!(record.payload instanceof Uint8Array)) {
-    throw new OrderbookInputError('must be a Uint8Array.', {
-      path: [...path, 'payload'],
-      rule: 'bytes',
-    })
-  }
-  if (
-    record.messageId !== undefined &&
-    (typeof record.messageId !== 'string' || record.messageId === '')
-  ) {
-    throw new OrderbookInputError('must be a non-empty string.', {
-      path: [...path, 'messageId'],
-      rule: 'string',
-    })
-  }
 }
 
 /**
@@ -139,7 +107,7 @@ export async function openNatsJournal(parameters: OpenNatsJournalParameters): Pr
   ): JournalRecord => {
     const kind = m.subject.slice(subject.length + 1) as JournalRecordKind
     const time = Number(m.headers?.get(TIME_HEADER))
-    if (!KINDS.includes(kind) || !Number.isSafeInteger(time)) {
+    if (!JOURNAL_KINDS.includes(kind) || !Number.isSafeInteger(time)) {
       throw new JournalCorruptError({
         location: `stream ${stream}`,
         offset: m.seq,
@@ -188,7 +156,7 @@ export async function openNatsJournal(parameters: OpenNatsJournalParameters): Pr
     lastSeq: () => lastSeq,
     async append(records): Promise<JournalAppendResult> {
       if (closed) throw new JournalClosedError({ reason: 'closed' })
-      for (let i = 0; i < records.length; i++) checkAppend(records[i]!, i)
+      for (let i = 0; i < records.length; i++) checkJournalAppend(records[i]!, i)
       try {
         // Published back to back on one connection: JetStream stores them in this order.
         const acks = await Promise.all(

@@ -9,6 +9,7 @@ import {
   quantityToLots,
   ticksToPrice,
 } from '@strongroom/core'
+import type { L2Snapshot } from '@strongroom/orderbook'
 import { z } from 'zod'
 import type { ExchangeCommand } from '../core/commands.js'
 import { HttpError, type Route } from '../gateway/http.js'
@@ -137,7 +138,15 @@ function orderJson(api: ExchangeApi, orderId: number) {
   }
 }
 
-function withdrawalJson(w: WithdrawalState, decimals: number) {
+/** An L2 snapshot as the API shows it: [price, quantity] levels in decimal strings. */
+export function bookJson(instrument: Instrument, book: L2Snapshot) {
+  const side = (levels: L2Snapshot['bids']) =>
+    levels.map((l) => [ticksToPrice(instrument, l.price), lotsToQuantity(instrument, l.quantity)])
+  return { symbol: instrument.symbol, seq: book.seq, bids: side(book.bids), asks: side(book.asks) }
+}
+
+/** A withdrawal as the API shows it (amount in whole units). */
+export function withdrawalJson(w: WithdrawalState, decimals: number) {
   const asset = defineAsset({ code: w.asset, decimals })
   return {
     withdrawalId: w.withdrawalId,
@@ -232,20 +241,7 @@ export function createRoutes(
       async handler({ params, query }) {
         const instrument = market(api, params.symbol!)
         const book = api.book(params.symbol!, (query as z.output<typeof bookQuery>).depth ?? 50)!
-        const side = (levels: typeof book.bids) =>
-          levels.map((l) => [
-            ticksToPrice(instrument, l.price),
-            lotsToQuantity(instrument, l.quantity),
-          ])
-        return {
-          status: 200,
-          body: {
-            symbol: params.symbol,
-            seq: book.seq,
-            bids: side(book.bids),
-            asks: side(book.asks),
-          },
-        }
+        return { status: 200, body: bookJson(instrument, book) }
       },
     },
     {
