@@ -32,7 +32,7 @@ import {
 import { until } from './support.js'
 
 const services = await requireServices('exchange-server: scaled-out topology', ['nats', 'postgres'])
-type Status = ReturnType<ShardEngine['status']>
+type Status = ReturnType<ShardEngine['state']>
 
 const children: ChildProcess[] = []
 const cleanups: (() => Promise<void> | void)[] = []
@@ -61,7 +61,7 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
       await nats.close()
     })
 
-    const status = (p: Launched) => getJson<Status>(`${p.ready.status}/status`)
+    const status = (p: Launched) => getJson<Status>(`${p.ready.status}/state`)
     const settlement = await launch('settlementProcess', [], file, children)
     const ethA = await launch('shardProcess', ['--shard', 'eth', '--node', 'eth-a'], file, children)
     await until(async () => ((await status(ethA)).role === 'primary' ? true : undefined), 20_000)

@@ -301,8 +301,8 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
     get token() {
       return token
     },
+    /** Role and progress (cheap: no state export). */
     status() {
-      const snapshot = core.snapshot()
       return {
         shard,
         node,
@@ -313,8 +313,6 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
         pending: pending.length,
         appliedSeq: lastCmdSeq,
         settlementSeq: core.settlementSeq,
-        stateHash: core.stateHash(),
-        balances: snapshot.balances,
         fenced: stats.fenced,
         divergences: stats.divergences,
         violations: stats.violations.slice(0, 20),
@@ -327,6 +325,10 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
         /** CPU µs this process used since it applied its first command. */
         cpuSinceFirstApply: process.cpuUsage(stats.cpuAtFirstApply),
       }
+    },
+    /** {@link status} with the state hash and every balance (exports the state). */
+    state() {
+      return { ...this.status(), stateHash: core.stateHash(), balances: core.snapshot().balances }
     },
     async stop(options: { release?: boolean } = {}) {
       stopped = true

@@ -2,7 +2,8 @@
 // decides). Usage:
 //   node --conditions=@strongroom/source --import tsx src/scaleout/shardProcess.ts \
 //     --topology topology.json --shard eth --node eth-a [--port 0]
-// GET /status on the printed URL shows its role, fencing token, progress and balances.
+// GET /status on the printed URL shows its role, fencing token and progress; GET /state adds the
+// state hash and every balance.
 import { openNatsTopology } from './natsTopology.js'
 import {
   announceReady,
@@ -25,7 +26,10 @@ const engine = await startShardEngine({
   logger,
 })
 const server = await serveJson(
-  { 'GET /status': () => ({ status: 200, body: engine.status() }) },
+  {
+    'GET /status': () => ({ status: 200, body: engine.status() }),
+    'GET /state': () => ({ status: 200, body: engine.state() }),
+  },
   { host, port },
 )
 onShutdown(async () => {
