@@ -25,6 +25,11 @@ export type StartShardEngineParameters = {
   /** This engine's name (unique per process: primaries and standbys of a shard differ). */
   node: string
   logger: Logger
+  /**
+   * Results published before this engine applied their commands are held for comparison; past
+   * this many (plus one event message), reading the event subject waits (default 50,000).
+   */
+  maxAhead?: number | undefined
 }
 
 type Pending = { readonly n: number; readonly json: string }
@@ -47,6 +52,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
   const commandSubject = names.commandSubject(shard)
   const eventSubject = names.eventSubject(shard)
   const maxBatch = topology.maxBatch
+  const maxAhead = parameters.maxAhead ?? 50_000
   const outbox: ExchangeEvent[] = []
   const core = createExchangeCore({
     markets: shardMarkets(topology, shard),
@@ -78,6 +84,8 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
     firstApplyAt: 0,
     lastPublishAt: 0,
     cpuAtFirstApply: { user: 0, system: 0 },
+    /** Most results held ahead of their commands at once. */
+    maxAhead: 0,
   }
   const abort = new AbortController()
 
@@ -267,6 +275,8 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
     stream: string,
     subject: string,
     handle: (m: JsMsg) => void,
+    /** Resolves when the handler may take the next message (back-pressure). */
+    ready?: () => Promise<void>,
   ): Promise<void> => {
     const consumer = await js.consumers.get(stream, {
       filter_subjects: subject,
@@ -277,12 +287,19 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
     for await (const m of messages) {
       if (stopped) break
       handle(m)
+      if (ready) await ready()
     }
+  }
+  // Results published ahead of the commands this engine has applied wait in `confirmed`; while
+  // it catches up (a restart replays both subjects), keep that bounded.
+  const eventsMayRunAhead = async () => {
+    if (confirmed.size > stats.maxAhead) stats.maxAhead = confirmed.size
+    while (confirmed.size >= maxAhead && !stopped) await sleep(5)
   }
   const lastCommand = await lastSubjectSeq(jsm, names.commandStream, commandSubject)
   const lastEvent = await lastSubjectSeq(jsm, names.eventStream, eventSubject)
   const followers = [
-    follow(names.eventStream, eventSubject, onEvent),
+    follow(names.eventStream, eventSubject, onEvent, eventsMayRunAhead),
     follow(names.commandStream, commandSubject, apply),
   ].map((p) =>
     p.catch((error: unknown) => {
@@ -317,6 +334,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
         divergences: stats.divergences,
         violations: stats.violations.slice(0, 20),
         takeovers: stats.takeovers,
+        maxAhead: stats.maxAhead,
         promotedAt: stats.promotedAt,
         firstPublishAt: stats.firstPublishAt,
         timeOrigin: performance.timeOrigin,
