@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createMemoryRequestStore, openOrchestratorRequestLog } from '@strongroom/custody'
-import { approve, approvers } from '../test/helpers.js'
 import { ONE, setupOrchestrator } from '../test/helpers/orchestrator.js'
+import { approve, approvers } from '../test/helpers.js'
 import { line, nowUs, summarize } from './stats.js'
 
 export async function benchRequestStore() {
