@@ -291,6 +291,11 @@ export type {
   SigningPurpose,
 } from './orchestrator/payloadBinder.js'
 export {
+  type OpenPostgresRequestStoreParameters,
+  openPostgresRequestStore,
+  type SqlQueryable,
+} from './orchestrator/postgresRequestStore.js'
+export {
   type OrchestratorRequestLogOptions,
   openOrchestratorRequestLog,
 } from './orchestrator/requestLog.js'
