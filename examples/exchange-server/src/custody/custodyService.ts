@@ -28,6 +28,7 @@ import {
   createSoftwareAuthorizationKey,
   evmAddressFormat,
   importEd25519PrivateKey,
+  openOrchestratorRequestLog,
   openPkcs11Token,
 } from '@strongroom/custody'
 import type { ExchangeConfig } from '../config.js'
@@ -176,6 +177,11 @@ export async function createCustodyService(options: {
     timeoutMs: 5_000,
     hedgeDelayMs: 500,
   })
+  // Requests, decisions, approvals and signatures are fsync'ed before the orchestrator answers,
+  // so a restart keeps pending approvals and never signs a request's payload twice.
+  const requests = openOrchestratorRequestLog({
+    path: join(config.dataDir, 'orchestrator-requests.log'),
+  })
   const orchestrator = createOrchestrator({
     clock,
     ids,
@@ -201,6 +207,7 @@ export async function createCustodyService(options: {
     binders: [binder],
     chainIdReporters: [pool.chainIdReporter],
     screening: options.screening,
+    requests,
   })
   const router = createBroadcastRouter({ public: pool, audit })
   const tracker = createConfirmationTracker({
@@ -240,7 +247,10 @@ export async function createCustodyService(options: {
     async depositAddress(account: string): Promise<string> {
       return binder.addressOf!(await publicKeyFor(`deposit-${account}`))
     },
-    close: closeKeys,
+    async close() {
+      requests.close()
+      await closeKeys()
+    },
   }
 }
 
