@@ -18,7 +18,6 @@ import {
   createEvmWithdrawals,
   createFileNonceStore,
   createKillSwitch,
-  createMemoryNonceStore,
   createNonceManager,
   createOrchestrator,
   createPkcs11Signer,
@@ -28,6 +27,7 @@ import {
   createSoftwareAuthorizationKey,
   evmAddressFormat,
   importEd25519PrivateKey,
+  openAuthorizationNonceLog,
   openOrchestratorRequestLog,
   openPkcs11Token,
 } from '@strongroom/custody'
@@ -118,10 +118,16 @@ export async function createCustodyService(options: {
     operators: ['ops'],
     liftQuorum: { approvers: group, threshold: config.approvals.required },
   })
+  // Consumed authorization nonces are durable: a signing authorization used before a crash is
+  // refused after the restart.
+  const nonceLog = openAuthorizationNonceLog({
+    path: join(config.dataDir, 'authorization-nonces.log'),
+    now: clock.now(),
+  })
   const trust = {
     orchestratorKeys: { [authorizationKey.keyId]: toHex(authorizationKey.publicKey) },
     policies: policies.ruleLookup,
-    nonces: createMemoryNonceStore(),
+    nonces: nonceLog,
     clock,
   }
   const binder = createEvmPayloadBinder()
@@ -247,8 +253,9 @@ export async function createCustodyService(options: {
     async depositAddress(account: string): Promise<string> {
       return binder.addressOf!(await publicKeyFor(`deposit-${account}`))
     },
-    async close() {
+    close: async () => {
       requests.close()
+      nonceLog.close()
       await closeKeys()
     },
   }

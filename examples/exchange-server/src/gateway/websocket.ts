@@ -5,13 +5,28 @@ import { z } from 'zod'
 import type { ExchangeApi } from '../api/exchangeApi.js'
 import type { ExchangeEvent } from '../core/events.js'
 import type { createAuthenticator } from './auth.js'
+import { zodIssues } from './http.js'
 import type { createRateLimiter } from './rateLimit.js'
 
-const subscribeMessage = z.strictObject({
-  op: z.literal('subscribe'),
-  channel: z.enum(['book', 'trades', 'bbo']),
-  symbol: z.string().max(40),
-})
+/** Channels every connection may follow, per market. */
+const PUBLIC_CHANNELS = ['book', 'trades', 'bbo'] as const
+/** The account's own streams: they follow `auth` without a subscription; asking needs `auth`. */
+const PRIVATE_CHANNELS = ['orders', 'balances'] as const
+/** Largest message the gateway reads (a larger one gets `message_too_large`). */
+const MAX_MESSAGE_BYTES = 16 * 1024
+/** Larger frames are not even buffered: the connection is closed with 1009. */
+const MAX_FRAME_BYTES = 1024 * 1024
+
+const subscribeMessage = z
+  .strictObject({
+    op: z.literal('subscribe'),
+    channel: z.enum([...PUBLIC_CHANNELS, ...PRIVATE_CHANNELS]),
+    symbol: z.string().max(40).optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.symbol === undefined && (PUBLIC_CHANNELS as readonly string[]).includes(m.channel))
+      ctx.addIssue({ code: 'custom', path: ['symbol'], message: `required for ${m.channel}` })
+  })
 const authMessage = z.strictObject({
   op: z.literal('auth'),
   keyId: z.string().max(64),
@@ -19,23 +34,35 @@ const authMessage = z.strictObject({
   /** hex(HMAC-SHA256(secret, timestamp + "\nGET\n/ws\n" + hex(SHA-256("")))) — a signed GET /ws. */
   signature: z.string().max(128),
 })
-const orderMessage = z.strictObject({
-  op: z.literal('order'),
-  /** Echoed in the reply. */
-  id: z.union([z.string().max(64), z.number().int()]),
-  action: z.enum(['place', 'cancel']),
-  symbol: z.string().max(40),
-  side: z.enum(['buy', 'sell']).optional(),
-  type: z.enum(['limit', 'market']).optional(),
-  price: z.number().int().positive().optional(),
-  quantity: z.number().int().positive().optional(),
-  timeInForce: z.enum(['GTC', 'IOC', 'FOK']).optional(),
-  clientOrderId: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
-    .optional(),
-  orderId: z.number().int().positive().optional(),
-})
+const orderMessage = z
+  .strictObject({
+    op: z.literal('order'),
+    /** Echoed in the reply. */
+    id: z.union([z.string().max(64), z.number().int()]),
+    action: z.enum(['place', 'cancel']),
+    symbol: z.string().max(40),
+    side: z.enum(['buy', 'sell']).optional(),
+    type: z.enum(['limit', 'market']).optional(),
+    price: z.number().int().positive().optional(),
+    quantity: z.number().int().positive().optional(),
+    timeInForce: z.enum(['GTC', 'IOC', 'FOK']).optional(),
+    clientOrderId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+      .optional(),
+    orderId: z.number().int().positive().optional(),
+  })
+  .superRefine((m, ctx) => {
+    const required =
+      m.action === 'cancel'
+        ? (['orderId'] as const)
+        : m.type === 'market'
+          ? (['side', 'quantity'] as const)
+          : (['side', 'price', 'quantity'] as const)
+    for (const field of required)
+      if (m[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: `required to ${m.action}` })
+  })
 const clientMessage = z.discriminatedUnion('op', [subscribeMessage, authMessage, orderMessage])
 
 type Client = {
@@ -62,7 +89,11 @@ export function attachWebSocketGateway(options: {
   subscribe: (fn: (events: readonly ExchangeEvent[]) => void) => () => void
 }) {
   const { api } = options
-  const wss = new WebSocketServer({ server: options.server, path: '/ws', maxPayload: 16 * 1024 })
+  const wss = new WebSocketServer({
+    server: options.server,
+    path: '/ws',
+    maxPayload: MAX_FRAME_BYTES,
+  })
   const clients = new Set<Client>()
 
   const send = (client: Client, message: unknown) => {
@@ -177,20 +208,41 @@ export function attachWebSocketGateway(options: {
     }
     const parsed = clientMessage.safeParse(json)
     if (!parsed.success) {
+      // Echo a usable request id so the client can match the error to its request.
+      const id = (json as { id?: unknown } | null)?.id
       return send(client, {
+        ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}),
         error: {
           code: 'validation_failed',
           message: 'The message failed validation.',
-          issues: parsed.error.issues.map((i) => ({
-            code: i.code,
-            path: i.path,
-            message: i.message,
-          })),
+          issues: zodIssues(parsed.error),
         },
       })
     }
     const message = parsed.data
     if (message.op === 'subscribe') {
+      if (message.symbol === undefined) {
+        // A private channel: the account's streams flow once authenticated.
+        if (!client.account)
+          return send(client, {
+            error: {
+              code: 'not_authenticated',
+              message: `The ${message.channel} channel is private: send an auth message first.`,
+              issues: [{ code: 'not_authenticated', path: ['channel'], message: 'private' }],
+            },
+          })
+        return send(client, { subscribed: message.channel })
+      }
+      if ((PRIVATE_CHANNELS as readonly string[]).includes(message.channel))
+        return send(client, {
+          error: {
+            code: 'validation_failed',
+            message: 'The message failed validation.',
+            issues: [
+              { code: 'unrecognized_keys', path: ['symbol'], message: 'not for this channel' },
+            ],
+          },
+        })
       if (!api.markets.has(message.symbol))
         return send(client, {
           error: { code: 'unknown_instrument', message: `No market ${message.symbol}.` },
@@ -235,6 +287,36 @@ export function attachWebSocketGateway(options: {
       return send(client, {
         id: message.id,
         error: { code: 'not_authenticated', message: 'Send an auth message first.' },
+      })
+    // Checked here so bad input never reaches the journal (as the REST gateway does).
+    const instrument = api.markets.get(message.symbol)?.instrument
+    if (!instrument)
+      return send(client, {
+        id: message.id,
+        error: {
+          code: 'unknown_instrument',
+          message: `No market ${message.symbol}.`,
+          issues: [{ code: 'unknown_instrument', path: ['symbol'], message: 'no such market' }],
+        },
+      })
+    const beyond = (
+      [
+        ['price', message.price, instrument.maxPriceTicks],
+        ['quantity', message.quantity, instrument.maxQuantityLots],
+      ] as const
+    ).filter(([, value, max]) => value !== undefined && value > max)
+    if (beyond.length > 0)
+      return send(client, {
+        id: message.id,
+        error: {
+          code: 'validation_failed',
+          message: 'The message failed validation.',
+          issues: beyond.map(([field, , max]) => ({
+            code: 'too_big',
+            path: [field],
+            message: `at most ${max} for ${message.symbol}`,
+          })),
+        },
       })
     const limit = options.rateLimiter.take(client.keyId)
     if (!limit.allowed)
@@ -287,6 +369,16 @@ export function attachWebSocketGateway(options: {
       if (isBinary)
         return send(client, {
           error: { code: 'binary_not_supported', message: 'Send JSON text frames.' },
+        })
+      const size = Array.isArray(data)
+        ? data.reduce((n, b) => n + b.length, 0)
+        : (data as Buffer | ArrayBuffer).byteLength
+      if (size > MAX_MESSAGE_BYTES)
+        return send(client, {
+          error: {
+            code: 'message_too_large',
+            message: `The message has ${size} bytes; the limit is ${MAX_MESSAGE_BYTES}.`,
+          },
         })
       handle(client, data.toString()).catch(() =>
         send(client, { error: { code: 'internal_error', message: 'Internal error.' } }),

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto'
-import { requireServices, serviceEndpoints } from '@strongroom/testkit'
+import { createTestDatabase, requireServices } from '@strongroom/testkit'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import { setupOrchestrator } from '../../test/helpers/orchestrator.js'
@@ -15,23 +14,14 @@ afterEach(async () => {
 
 /** A fresh database (other engineers share the server); returns a pool factory on it. */
 async function freshDatabase() {
-  const name = `strongroom_custody_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: serviceEndpoints.postgresUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(serviceEndpoints.postgresUrl)
-  url.pathname = `/${name}`
+  const database = await createTestDatabase('strongroom_custody_')
   const pools: pg.Pool[] = []
   cleanups.push(async () => {
     for (const pool of pools) await pool.end()
-    const client = new pg.Client({ connectionString: serviceEndpoints.postgresUrl })
-    await client.connect()
-    await client.query(`drop database if exists ${name} with (force)`)
-    await client.end()
+    await database.drop()
   })
   return () => {
-    const pool = new pg.Pool({ connectionString: url.toString(), max: 2 })
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 })
     pools.push(pool)
     return pool
   }
