@@ -28,6 +28,7 @@ import {
   evmAddressFormat,
   importEd25519PrivateKey,
   openAuthorizationNonceLog,
+  openOrchestratorRequestLog,
   openPkcs11Token,
 } from '@strongroom/custody'
 import type { ExchangeConfig } from '../config.js'
@@ -182,6 +183,11 @@ export async function createCustodyService(options: {
     timeoutMs: 5_000,
     hedgeDelayMs: 500,
   })
+  // Requests, decisions, approvals and signatures are fsync'ed before the orchestrator answers,
+  // so a restart keeps pending approvals and never signs a request's payload twice.
+  const requests = openOrchestratorRequestLog({
+    path: join(config.dataDir, 'orchestrator-requests.log'),
+  })
   const orchestrator = createOrchestrator({
     clock,
     ids,
@@ -207,6 +213,7 @@ export async function createCustodyService(options: {
     binders: [binder],
     chainIdReporters: [pool.chainIdReporter],
     screening: options.screening,
+    requests,
   })
   const router = createBroadcastRouter({ public: pool, audit })
   const tracker = createConfirmationTracker({
@@ -247,6 +254,7 @@ export async function createCustodyService(options: {
       return binder.addressOf!(await publicKeyFor(`deposit-${account}`))
     },
     close: async () => {
+      requests.close()
       nonceLog.close()
       await closeKeys()
     },

@@ -1,8 +1,8 @@
 // Persistent single-use records for a signer node: FROST signing nonces (sealed) and consumed
 // authorization nonces. Every change is appended and fsync'ed before it takes effect, so after a
 // crash and restart a nonce that may have been used is never used again.
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs'
 import type { AuthorizationNonceStore } from '../authorization/nonceStore.js'
+import { openJsonLinesLog } from '../storage/jsonLinesLog.js'
 import type { SealingKey } from './sealedStore.js'
 import { SignerNodeError } from './signerNodeErrors.js'
 
@@ -48,65 +48,45 @@ const bigintToHex = (v: bigint) => v.toString(16).padStart(64, '0')
 
 /**
  * Opens (or creates) the log at `path`, replaying it. A torn last line (a crash mid-write) is
- * ignored; any other unreadable line is an error.
+ * ignored and cut off; any other unreadable line is an error.
  * @throws {SignerNodeError} `CUSTODY_NODE_STORE_FAILED`
  */
 export function openNonceLog(path: string, key: SealingKey): NonceLog {
   const unused = new Map<string, StoredNonce>()
   const used = new Set<string>()
   const auths = new Map<string, { expiresAt: number; sessionId: string; uses: number }>()
-  if (existsSync(path)) {
-    const lines = readFileSync(path, 'utf8').split('\n')
-    lines.forEach((text, i) => {
-      if (text === '') return
-      let line: Line
-      try {
-        line = JSON.parse(text) as Line
-      } catch (cause) {
-        if (i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === ''))
-          return
-        throw new SignerNodeError(`The nonce log is corrupt at line ${i + 1}.`, {
-          code: 'CUSTODY_NODE_STORE_FAILED',
-          cause,
-        })
-      }
-      if (line.op === 'nonce') {
-        if (used.has(line.id)) return
-        const secret = key.open('nonce', line.sealed)
-        const hex = Buffer.from(secret).toString('hex')
-        unused.set(line.id, {
-          id: line.id,
-          groupId: line.groupId,
-          generation: line.generation,
-          hiding: BigInt(`0x${hex.slice(0, 64)}`),
-          binding: BigInt(`0x${hex.slice(64, 128)}`),
-        })
-      } else if (line.op === 'use') {
-        used.add(line.id)
-        unused.delete(line.id)
-      } else if (line.op === 'auth') {
-        const prior = auths.get(line.nonce)
-        auths.set(line.nonce, {
-          expiresAt: line.expiresAt,
-          sessionId: line.sessionId,
-          uses: (prior?.uses ?? 0) + 1,
-        })
-      }
-    })
-  }
-  const fd = openSync(path, 'a', 0o600)
-  const append = (lines: readonly Line[]) => {
-    if (lines.length === 0) return
-    try {
-      writeSync(fd, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`)
-      fsyncSync(fd)
-    } catch (cause) {
-      throw new SignerNodeError('The nonce log could not be written.', {
-        code: 'CUSTODY_NODE_STORE_FAILED',
-        cause,
+  const log = openJsonLinesLog({
+    path,
+    name: 'nonce log',
+    parse: (value) => (typeof value === 'object' && value !== null ? (value as Line) : undefined),
+    fail: (message, cause) =>
+      new SignerNodeError(message, { code: 'CUSTODY_NODE_STORE_FAILED', cause }),
+  })
+  for (const line of log.entries) {
+    if (line.op === 'nonce') {
+      if (used.has(line.id)) continue
+      const secret = key.open('nonce', line.sealed)
+      const hex = Buffer.from(secret).toString('hex')
+      unused.set(line.id, {
+        id: line.id,
+        groupId: line.groupId,
+        generation: line.generation,
+        hiding: BigInt(`0x${hex.slice(0, 64)}`),
+        binding: BigInt(`0x${hex.slice(64, 128)}`),
+      })
+    } else if (line.op === 'use') {
+      used.add(line.id)
+      unused.delete(line.id)
+    } else if (line.op === 'auth') {
+      const prior = auths.get(line.nonce)
+      auths.set(line.nonce, {
+        expiresAt: line.expiresAt,
+        sessionId: line.sessionId,
+        uses: (prior?.uses ?? 0) + 1,
       })
     }
   }
+  const append = (lines: readonly Line[]) => log.append(lines)
   return {
     add(nonces) {
       append(
@@ -152,7 +132,7 @@ export function openNonceLog(path: string, key: SealingKey): NonceLog {
       }
     },
     close() {
-      closeSync(fd)
+      log.close()
     },
   }
 }
