@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createTempDir } from '@strongroom/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from './config.js'
@@ -41,11 +42,73 @@ describe('exchange configuration', () => {
       kind: 'nats',
       url: 'nats://10.0.0.1:4222',
       stream: 'STRONGROOM',
+      replicas: 1,
     })
     expect(config.ledger).toEqual({ kind: 'postgres', url: 'postgres://ledger@db/strongroom' })
     expect(config.signer).toMatchObject({ kind: 'pkcs11', pin: '1234' })
     expect(config.httpPort).toBe(9000)
     expect(config.simulation.enabled).toBe(false)
+  })
+
+  it('loads the example production file, with the environment overriding it', () => {
+    const pinFile = join(dir.path, 'example.pin')
+    writeFileSync(pinFile, '1234', { mode: 0o600 })
+    const file = fileURLToPath(new URL('../config/production.example.json', import.meta.url))
+    const config = loadConfig({
+      file,
+      env: { STRONGROOM_PKCS11_PIN_FILE: pinFile, STRONGROOM_NATS_URL: 'nats://10.0.0.2:4222' },
+    })
+    expect(config.journal).toEqual({
+      kind: 'nats',
+      url: 'nats://10.0.0.2:4222',
+      stream: 'STRONGROOM',
+      replicas: 3,
+    })
+    expect(config.ledger.kind).toBe('postgres')
+    expect(config.signer).toMatchObject({ kind: 'pkcs11', pin: '1234' })
+    expect(config.chain).toMatchObject({ kind: 'rpc', chainId: 1 })
+    expect(config.faucet).toBe(false)
+    expect(config.simulation.enabled).toBe(false)
+  })
+
+  it('names the JetStream stream from the environment or the file, and checks it', () => {
+    const file = join(dir.path, 'nats.json')
+    writeFileSync(file, JSON.stringify({ journal: { kind: 'nats', url: 'nats://a:4222' } }))
+    expect(loadConfig({ file, env: { STRONGROOM_NATS_STREAM: 'EXCHANGE_EU' } }).journal).toEqual({
+      kind: 'nats',
+      url: 'nats://a:4222',
+      stream: 'EXCHANGE_EU',
+      replicas: 1,
+    })
+    const error = failure(() =>
+      loadConfig({ env: { STRONGROOM_NATS_URL: 'nats://a:4222', STRONGROOM_NATS_STREAM: 'a.b' } }),
+    )
+    expect(error.issues).toEqual([
+      { path: 'journal.stream', message: expect.stringContaining('NATS') },
+    ])
+  })
+
+  it('reads the PKCS#11 PIN from a file, and says which variable is wrong', () => {
+    const pinFile = join(dir.path, 'pin')
+    writeFileSync(pinFile, '246813\n', { mode: 0o600 })
+    const env = { STRONGROOM_PKCS11_MODULE: '/usr/lib/softhsm/libsofthsm2.so' }
+    expect(
+      loadConfig({ env: { ...env, STRONGROOM_PKCS11_PIN_FILE: pinFile } }).signer,
+    ).toMatchObject({ kind: 'pkcs11', pin: '246813', tokenLabel: 'strongroom' })
+    const missing = join(dir.path, 'no-such-pin')
+    expect(
+      failure(() => loadConfig({ env: { ...env, STRONGROOM_PKCS11_PIN_FILE: missing } })).issues[0],
+    ).toMatchObject({
+      path: 'STRONGROOM_PKCS11_PIN_FILE',
+      message: expect.stringContaining('ENOENT'),
+    })
+    expect(
+      failure(() => loadConfig({ env: { STRONGROOM_PKCS11_PIN_FILE: pinFile } })).issues[0]!.path,
+    ).toBe('STRONGROOM_PKCS11_PIN_FILE')
+    // A module without a PIN is refused, naming the field.
+    expect(failure(() => loadConfig({ env })).issues).toEqual([
+      expect.objectContaining({ path: 'signer.pin' }),
+    ])
   })
 
   it('names the field of every problem in a file', () => {

@@ -48,7 +48,13 @@ export const configSchema = z.strictObject({
       z.strictObject({
         kind: z.literal('nats'),
         url: z.string().url(),
-        stream: z.string().default('STRONGROOM'),
+        /** JetStream stream (created when missing); records go to `<stream lower-cased>.*`. */
+        stream: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" and "-" only (a NATS stream name)')
+          .default('STRONGROOM'),
+        /** Replicas when the stream is created (a clustered JetStream; 3 in production). */
+        replicas: z.number().int().min(1).max(5).default(1),
       }),
     ])
     .default({ kind: 'file', groupCommitMaxDelayMs: 0 }),
@@ -78,11 +84,14 @@ export const configSchema = z.strictObject({
     .discriminatedUnion('kind', [
       /** Development key store: keys encrypted on disk under dataDir, clearly not an HSM. */
       z.strictObject({ kind: z.literal('dev-keystore') }),
+      /** Keys generated and used inside a PKCS#11 token (an HSM); never extractable. */
       z.strictObject({
         kind: z.literal('pkcs11'),
-        module: z.string(),
-        pin: z.string(),
-        tokenLabel: z.string(),
+        /** Path of the vendor's PKCS#11 library. */
+        module: z.string().min(1),
+        /** The user PIN (or `STRONGROOM_PKCS11_PIN_FILE`: a file holding it). */
+        pin: z.string().min(1),
+        tokenLabel: z.string().min(1),
       }),
     ])
     .default({ kind: 'dev-keystore' }),
@@ -173,11 +182,13 @@ export const ENV_OVERRIDES = {
   STRONGROOM_FIX_PORT: 'fixPort',
   STRONGROOM_DATA_DIR: 'dataDir',
   STRONGROOM_NATS_URL: 'journal',
+  STRONGROOM_NATS_STREAM: 'journal',
   STRONGROOM_PG_URL: 'ledger',
   STRONGROOM_RPC_URLS: 'chain',
   STRONGROOM_CHAIN_ID: 'chain',
   STRONGROOM_PKCS11_MODULE: 'signer',
   STRONGROOM_PKCS11_PIN: 'signer',
+  STRONGROOM_PKCS11_PIN_FILE: 'signer',
   STRONGROOM_PKCS11_TOKEN: 'signer',
   STRONGROOM_SIMULATION: 'simulation',
 } as const
@@ -207,7 +218,14 @@ function applyEnv(raw: Record<string, unknown>, env: Readonly<Record<string, str
   if (env.STRONGROOM_HTTP_PORT) out.httpPort = int('STRONGROOM_HTTP_PORT', env.STRONGROOM_HTTP_PORT)
   if (env.STRONGROOM_FIX_PORT) out.fixPort = int('STRONGROOM_FIX_PORT', env.STRONGROOM_FIX_PORT)
   if (env.STRONGROOM_DATA_DIR) out.dataDir = env.STRONGROOM_DATA_DIR
-  if (env.STRONGROOM_NATS_URL) out.journal = { kind: 'nats', url: env.STRONGROOM_NATS_URL }
+  if (env.STRONGROOM_NATS_URL || env.STRONGROOM_NATS_STREAM) {
+    const file = raw.journal as { kind?: unknown } | undefined
+    out.journal = {
+      ...(file?.kind === 'nats' ? file : { kind: 'nats' }),
+      ...(env.STRONGROOM_NATS_URL ? { url: env.STRONGROOM_NATS_URL } : {}),
+      ...(env.STRONGROOM_NATS_STREAM ? { stream: env.STRONGROOM_NATS_STREAM } : {}),
+    }
+  }
   if (env.STRONGROOM_PG_URL) out.ledger = { kind: 'postgres', url: env.STRONGROOM_PG_URL }
   if (env.STRONGROOM_RPC_URLS) {
     out.chain = {
@@ -223,6 +241,23 @@ function applyEnv(raw: Record<string, unknown>, env: Readonly<Record<string, str
       pin: env.STRONGROOM_PKCS11_PIN ?? '',
       tokenLabel: env.STRONGROOM_PKCS11_TOKEN ?? 'strongroom',
     }
+  }
+  const pinFile = env.STRONGROOM_PKCS11_PIN_FILE
+  if (pinFile) {
+    const signer = out.signer as { kind?: unknown } | undefined
+    if (signer?.kind !== 'pkcs11')
+      throw new ConfigError('environment', [
+        { path: 'STRONGROOM_PKCS11_PIN_FILE', message: 'set without a PKCS#11 signer' },
+      ])
+    let pin: string
+    try {
+      pin = readFileSync(pinFile, 'utf8').trim()
+    } catch (error) {
+      throw new ConfigError('environment', [
+        { path: 'STRONGROOM_PKCS11_PIN_FILE', message: (error as Error).message },
+      ])
+    }
+    out.signer = { ...signer, pin }
   }
   if (env.STRONGROOM_SIMULATION) {
     const value = env.STRONGROOM_SIMULATION

@@ -60,7 +60,8 @@ Strongroom reference exchange is running.
   Metrics         ${exchange.urls.metrics}  (Prometheus text format)
   WebSocket       ${exchange.urls.ws}
   FIX 4.4         ${config.host}:${fix.port}  (TargetCompID STRONGROOM)
-  Local chain     ${exchange.urls.rpc}  (chain id 31337)
+  Chain           ${exchange.urls.rpc}  (${exchange.custody.chain})
+  Hot wallet      ${exchange.custody.hotAddress}  (${config.signer.kind === 'pkcs11' ? 'key in the HSM' : 'development key store'})
   Data            ${config.dataDir}
   Admin API key   ${exchange.adminKey.keyId} / ${exchange.adminKey.secret}  (development; see ${config.dataDir}/api-keys.json)
   Simulation      ${simulation ? `${config.simulation.makers} makers, ${config.simulation.takers} takers` : 'off'}

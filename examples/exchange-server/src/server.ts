@@ -42,7 +42,7 @@ import { attachWebSocketGateway } from './gateway/websocket.js'
 import { createComplianceService } from './services/complianceService.js'
 import { createEventHub } from './services/eventHub.js'
 import { openLedgerService } from './services/ledgerService.js'
-import { createOrderViews } from './services/orderViews.js'
+import { createOrderViews, type OrderViewsSnapshot } from './services/orderViews.js'
 import { createSettlementPump } from './services/settlementPump.js'
 import { createWithdrawalService } from './services/withdrawalService.js'
 
@@ -146,6 +146,7 @@ export async function startExchange(options: {
           servers: config.journal.url,
           stream: config.journal.stream,
           subject: config.journal.stream.toLowerCase(),
+          replicas: config.journal.replicas,
         })
       : await openFileJournal({
           path: join(config.dataDir, 'journal.bin'),
@@ -165,6 +166,10 @@ export async function startExchange(options: {
   const recovered = await recoverExchangeCore({
     journal,
     markets,
+    onSnapshot: (attachment) => {
+      const saved = (attachment as { views?: OrderViewsSnapshot } | undefined)?.views
+      if (saved) views.restore(saved)
+    },
     onReplayEvent: (event) => {
       if (event.kind === 'settlement') pump.push(event.event)
       else views.apply([event])
@@ -193,6 +198,11 @@ export async function startExchange(options: {
     clock,
     outbox: recovered.outbox,
     publish: (events) => hub.publish(events),
+    attachment: () => ({ views: views.snapshot({ finished: 1_000 }) }),
+    onSnapshotError: (error) =>
+      logger.warn('journal snapshot not written; recovery replays further back', {
+        error: String(error),
+      }),
   })
   closers.push(async () => {
     await sequencer.snapshot().catch(() => undefined)
@@ -214,12 +224,15 @@ export async function startExchange(options: {
     if (!core.hasAccount(accountId))
       await sequencer.submit({ type: 'openAccount', account: accountId })
   }
+  // The venue's own admin key first, so its account is opened now rather than on the next start
+  // (which would change the state a restart must reproduce).
+  const admin =
+    keyStore.all().find((k) => k.permissions.includes('admin')) ??
+    keyStore.issue('venue-ops', ['admin', 'read', 'approve'], 3)
   for (const key of keyStore.all()) {
     await ensureAccount(key.accountId)
     compliance.verify(key.accountId, key.kycLevel)
   }
-  let admin = keyStore.all().find((k) => k.permissions.includes('admin'))
-  if (!admin) admin = keyStore.issue('venue-ops', ['admin', 'read', 'approve'], 3)
 
   // --- custody, withdrawals, deposits
   const addressScreen: ComplianceCheck = {

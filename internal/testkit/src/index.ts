@@ -1,6 +1,8 @@
 export { isCI, type Requirement, settle } from './ci.js'
 export { documentedErrorCodes } from './errorDocs.js'
+export { createTestDatabase, databaseUrl, type TestDatabase } from './postgresDatabase.js'
 export { describePublicApi, exportedNames } from './publicApi.js'
 export { requireServices, type ServiceName, serviceEndpoints } from './services.js'
 export { requireSharedTestdata, sharedTestdataDir } from './sharedTestdata.js'
+export { createSoftHsmToken, type SoftHsmToken } from './softhsm.js'
 export { createTempDir } from './tempDir.js'

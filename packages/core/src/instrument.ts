@@ -173,10 +173,35 @@ export type GridOptions = {
 
 const GRID_SCALE = 36
 
+/** An instrument's step sizes, parsed once (instruments are frozen). */
+type ParsedSteps = {
+  /** Tick and lot at 36 decimals (grid checks). */
+  tickGrid: bigint
+  lotGrid: bigint
+  /** Tick in price decimals, lot in quantity decimals (formatting). */
+  tick: bigint
+  lot: bigint
+}
+const parsedSteps = new WeakMap<Instrument, ParsedSteps>()
+function stepsOf(instrument: Instrument): ParsedSteps {
+  let steps = parsedSteps.get(instrument)
+  if (steps === undefined) {
+    steps = {
+      tickGrid: parseDecimal(instrument.tickSize, { decimals: GRID_SCALE }),
+      lotGrid: parseDecimal(instrument.lotSize, { decimals: GRID_SCALE }),
+      tick: parseDecimal(instrument.tickSize, { decimals: instrument.priceDecimals }),
+      lot: parseDecimal(instrument.lotSize, { decimals: instrument.quantityDecimals }),
+    }
+    parsedSteps.set(instrument, steps)
+  }
+  return steps
+}
+
 /** Parses `value` exactly at 36 decimals and counts whole `step`s in it, rounding as asked. */
 function countSteps(
   value: string,
   step: string,
+  stepScaled: bigint,
   options: GridOptions,
   path: IssuePath,
   fail: (rule: string, message: string, cause?: unknown) => Error,
@@ -188,7 +213,6 @@ function countSteps(
     const rule = error instanceof InvalidAmountError ? error.rule : 'format'
     throw fail(rule, `"${String(value)}" is not a valid decimal (${rule}).`, error)
   }
-  const stepScaled = parseDecimal(step, { decimals: GRID_SCALE })
   const rounding = options.rounding ?? 'exact'
   if (rounding === 'exact') {
     if (scaled % stepScaled !== 0n) throw fail('off_grid', `${value} is not a multiple of ${step}.`)
@@ -210,7 +234,14 @@ export function priceToTicks(
   const path = options.path ?? ['price']
   const fail = (rule: string, message: string, cause?: unknown) =>
     new InvalidPriceError(message, { code: 'CORE_INVALID_PRICE', path, rule, cause })
-  const ticks = countSteps(price, instrument.tickSize, options, path, fail)
+  const ticks = countSteps(
+    price,
+    instrument.tickSize,
+    stepsOf(instrument).tickGrid,
+    options,
+    path,
+    fail,
+  )
   if (ticks < BigInt(instrument.minPriceTicks) || ticks > BigInt(instrument.maxPriceTicks)) {
     const low = ticksToPrice(instrument, instrument.minPriceTicks)
     const high = ticksToPrice(instrument, instrument.maxPriceTicks)
@@ -221,8 +252,7 @@ export function priceToTicks(
 
 /** Formats a price in ticks as a decimal string with the instrument's price decimals. */
 export function ticksToPrice(instrument: Instrument, ticks: number): string {
-  const tick = parseDecimal(instrument.tickSize, { decimals: instrument.priceDecimals })
-  return formatDecimal(BigInt(ticks) * tick, instrument.priceDecimals)
+  return formatDecimal(BigInt(ticks) * stepsOf(instrument).tick, instrument.priceDecimals)
 }
 
 /**
@@ -239,7 +269,14 @@ export function quantityToLots(
   const path = options.path ?? ['quantity']
   const fail = (rule: string, message: string, cause?: unknown) =>
     new InvalidQuantityError(message, { code: 'CORE_INVALID_QUANTITY', path, rule, cause })
-  const lots = countSteps(quantity, instrument.lotSize, options, path, fail)
+  const lots = countSteps(
+    quantity,
+    instrument.lotSize,
+    stepsOf(instrument).lotGrid,
+    options,
+    path,
+    fail,
+  )
   if (lots < BigInt(instrument.minQuantityLots) || lots > BigInt(instrument.maxQuantityLots)) {
     const low = lotsToQuantity(instrument, instrument.minQuantityLots)
     const high = lotsToQuantity(instrument, instrument.maxQuantityLots)
@@ -250,8 +287,7 @@ export function quantityToLots(
 
 /** Formats a quantity in lots as a decimal string in whole base units. */
 export function lotsToQuantity(instrument: Instrument, lots: number): string {
-  const lot = parseDecimal(instrument.lotSize, { decimals: instrument.quantityDecimals })
-  return formatDecimal(BigInt(lots) * lot, instrument.quantityDecimals)
+  return formatDecimal(BigInt(lots) * stepsOf(instrument).lot, instrument.quantityDecimals)
 }
 
 /** Base-asset minor units in `lots` lots. */

@@ -4,6 +4,7 @@
 // Run: `npm run bench -- @strongroom/custody` (or `pnpm run bench` in this folder).
 import { benchBroadcast } from './broadcastBench.js'
 import { benchPolicy } from './policyBench.js'
+import { benchRequestStore } from './requestStoreBench.js'
 import { benchSigning } from './signingBench.js'
 
 console.log(
@@ -11,6 +12,7 @@ console.log(
 )
 benchPolicy()
 await benchSigning()
+await benchRequestStore()
 await benchBroadcast()
 // Issue 6: FROST (bench/frost.ts runs on import).
 await import('./frost.js')

@@ -39,6 +39,8 @@ export const CustodyErrorCode = registerErrorCodes('@strongroom/custody', {
     "A routed signer's key id, scheme or public key does not match the wallet it serves.",
   CUSTODY_REQUEST_NOT_FOUND: 'No request with this id was submitted to the orchestrator.',
   CUSTODY_REQUEST_CONFLICT: 'A request id was reused for a different request.',
+  CUSTODY_REQUEST_STORE_FAILED:
+    "The orchestrator's request store could not read or write its state, or found it corrupt.",
   CUSTODY_GOVERNANCE_REJECTED:
     'A policy change or kill-switch action was refused (wrong version, not an operator, bad quorum).',
   CUSTODY_PKCS11_FAILED: 'The PKCS#11 module reported an error.',

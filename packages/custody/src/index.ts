@@ -274,15 +274,15 @@ export {
   type KillSwitchLiftRejection,
   type KillSwitchScope,
 } from './killSwitch/killSwitch.js'
-export {
-  type CreateOrchestratorParameters,
-  createOrchestrator,
-  type Orchestrator,
-  type OrchestratorRejection,
-  type RequestStatus,
-  type SignedPayload,
-  type TrackedRequest,
-} from './orchestrator/createOrchestrator.js'
+export { createOrchestrator } from './orchestrator/createOrchestrator.js'
+export type {
+  CreateOrchestratorParameters,
+  Orchestrator,
+  OrchestratorRejection,
+  RequestStatus,
+  SignedPayload,
+  TrackedRequest,
+} from './orchestrator/orchestratorTypes.js'
 export type {
   BindPayloadParameters,
   BoundPayload,
@@ -290,6 +290,24 @@ export type {
   PayloadBinder,
   SigningPurpose,
 } from './orchestrator/payloadBinder.js'
+export {
+  type OpenPostgresRequestStoreParameters,
+  openPostgresRequestStore,
+  type SqlQueryable,
+} from './orchestrator/postgresRequestStore.js'
+export {
+  type OrchestratorRequestLogOptions,
+  openOrchestratorRequestLog,
+} from './orchestrator/requestLog.js'
+export {
+  createMemoryRequestStore,
+  encodeStoredRequest,
+  type OrchestratorRequestStore,
+  type PendingSignature,
+  parseStoredRequest,
+  type RecordedSignature,
+  type StoredRequest,
+} from './orchestrator/requestStore.js'
 export { createSignerRoute, type SignerRoute } from './orchestrator/signerRoutes.js'
 export {
   type ParseWithdrawalIntentParameters,

@@ -18,7 +18,6 @@ import {
   createEvmWithdrawals,
   createFileNonceStore,
   createKillSwitch,
-  createMemoryNonceStore,
   createNonceManager,
   createOrchestrator,
   createPkcs11Signer,
@@ -28,6 +27,8 @@ import {
   createSoftwareAuthorizationKey,
   evmAddressFormat,
   importEd25519PrivateKey,
+  openAuthorizationNonceLog,
+  openOrchestratorRequestLog,
   openPkcs11Token,
 } from '@strongroom/custody'
 import type { ExchangeConfig } from '../config.js'
@@ -117,10 +118,16 @@ export async function createCustodyService(options: {
     operators: ['ops'],
     liftQuorum: { approvers: group, threshold: config.approvals.required },
   })
+  // Consumed authorization nonces are durable: a signing authorization used before a crash is
+  // refused after the restart.
+  const nonceLog = openAuthorizationNonceLog({
+    path: join(config.dataDir, 'authorization-nonces.log'),
+    now: clock.now(),
+  })
   const trust = {
     orchestratorKeys: { [authorizationKey.keyId]: toHex(authorizationKey.publicKey) },
     policies: policies.ruleLookup,
-    nonces: createMemoryNonceStore(),
+    nonces: nonceLog,
     clock,
   }
   const binder = createEvmPayloadBinder()
@@ -176,6 +183,11 @@ export async function createCustodyService(options: {
     timeoutMs: 5_000,
     hedgeDelayMs: 500,
   })
+  // Requests, decisions, approvals and signatures are fsync'ed before the orchestrator answers,
+  // so a restart keeps pending approvals and never signs a request's payload twice.
+  const requests = openOrchestratorRequestLog({
+    path: join(config.dataDir, 'orchestrator-requests.log'),
+  })
   const orchestrator = createOrchestrator({
     clock,
     ids,
@@ -201,6 +213,7 @@ export async function createCustodyService(options: {
     binders: [binder],
     chainIdReporters: [pool.chainIdReporter],
     screening: options.screening,
+    requests,
   })
   const router = createBroadcastRouter({ public: pool, audit })
   const tracker = createConfirmationTracker({
@@ -240,7 +253,11 @@ export async function createCustodyService(options: {
     async depositAddress(account: string): Promise<string> {
       return binder.addressOf!(await publicKeyFor(`deposit-${account}`))
     },
-    close: closeKeys,
+    close: async () => {
+      requests.close()
+      nonceLog.close()
+      await closeKeys()
+    },
   }
 }
 

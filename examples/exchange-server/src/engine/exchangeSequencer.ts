@@ -29,6 +29,18 @@ export type CreateExchangeSequencerParameters = {
   outbox: ExchangeEvent[]
   /** Write a snapshot record after this many commands (default 50,000; 0: never). */
   snapshotEvery?: number | undefined
+  /**
+   * State kept beside the core's in each snapshot record, taken at the same point (read models
+   * such as the order views, which would otherwise lose what happened before the snapshot).
+   * Outside the state hash. Recovery hands it back through `onSnapshot`.
+   */
+  attachment?: (() => unknown) | undefined
+  /**
+   * A periodic snapshot could not be written (e.g. larger than the NATS server's max_payload).
+   * Snapshots only shorten recovery, so the sequencer carries on; the next one is tried after
+   * another `snapshotEvery` commands. Default: ignored.
+   */
+  onSnapshotError?: ((error: unknown) => void) | undefined
 }
 
 /**
@@ -96,13 +108,15 @@ export function createExchangeSequencer(
       sinceSnapshot += batch.length
       if (snapshotEvery > 0 && sinceSnapshot >= snapshotEvery) {
         sinceSnapshot = 0
-        await writeSnapshot()
+        await writeSnapshot().catch((error: unknown) => parameters.onSnapshotError?.(error))
       }
     }
   }
 
   const writeSnapshot = async () => {
-    const payload = new TextEncoder().encode(JSON.stringify(core.snapshot()))
+    const attachment = parameters.attachment?.()
+    const record = attachment === undefined ? core.snapshot() : { ...core.snapshot(), attachment }
+    const payload = new TextEncoder().encode(JSON.stringify(record))
     const { seqs } = await journal.append([{ kind: 'snapshot', timestamp: stamp(), payload }])
     return seqs[0]!
   }
@@ -142,10 +156,14 @@ export function createExchangeSequencer(
   }
 }
 
-/** Decodes a snapshot record written by the sequencer. */
-export function decodeCoreSnapshot(payload: Uint8Array): CoreSnapshot {
-  const snapshot = JSON.parse(new TextDecoder().decode(payload)) as CoreSnapshot
-  if (snapshot.version !== 1)
-    throw new Error(`unknown snapshot version ${String(snapshot.version)}`)
-  return snapshot
+/** Decodes a snapshot record written by the sequencer: the core's state and the attachment. */
+export function decodeCoreSnapshot(payload: Uint8Array): {
+  core: CoreSnapshot
+  attachment: unknown
+} {
+  const { attachment, ...core } = JSON.parse(new TextDecoder().decode(payload)) as CoreSnapshot & {
+    attachment?: unknown
+  }
+  if (core.version !== 1) throw new Error(`unknown snapshot version ${String(core.version)}`)
+  return { core, attachment }
 }

@@ -30,6 +30,8 @@ export async function recoverExchangeCore(parameters: {
   journal: Journal
   markets: readonly Market[]
   onReplayEvent?: ((event: ExchangeEvent) => void) | undefined
+  /** Receives the snapshot's attachment (see the sequencer's `attachment`) before the replay. */
+  onSnapshot?: ((attachment: unknown) => void) | undefined
   untilSeq?: number | undefined
 }): Promise<RecoveredExchange> {
   const { journal } = parameters
@@ -43,8 +45,10 @@ export async function recoverExchangeCore(parameters: {
   let snapshotSeq = 0
   const marker = parameters.untilSeq === undefined ? await journal.latestSnapshot() : undefined
   if (marker) {
-    snapshot = decodeCoreSnapshot(marker.payload)
+    const decoded = decodeCoreSnapshot(marker.payload)
+    snapshot = decoded.core
     snapshotSeq = marker.seq
+    parameters.onSnapshot?.(decoded.attachment)
   }
   const core = createExchangeCore({ markets: parameters.markets, emit, snapshot })
   let replayed = 0

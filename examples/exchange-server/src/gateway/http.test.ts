@@ -96,7 +96,11 @@ describe('REST gateway', () => {
     const unknownField = await signedPost('{"side":"buy","quantity":"1","leverage":100}')
     expect(unknownField.status).toBe(422)
     expect(unknownField.body.error?.issues).toEqual([
-      expect.objectContaining({ code: 'unrecognized_keys', path: ['body'] }),
+      expect.objectContaining({
+        code: 'unrecognized_keys',
+        path: ['body', 'leverage'],
+        message: 'unknown field "leverage"',
+      }),
     ])
     const wrongType = await signedPost('{"side":"buy","quantity":5}')
     expect(wrongType.body.error?.issues).toEqual([

@@ -112,17 +112,25 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-function zodIssues(
+/** Zod issues as API issues: path (under `prefix` when given), rule, message; one per unknown field. */
+export function zodIssues(
   error: z.ZodError,
-  prefix: string,
+  prefix?: string,
 ): NonNullable<ApiErrorBody['error']['issues']> {
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const rule = (issue as { params?: { rule?: string } }).params?.rule
-    return {
-      code: rule ?? issue.code,
-      path: [prefix, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))],
-      message: issue.message,
-    }
+    const path = [
+      ...(prefix === undefined ? [] : [prefix]),
+      ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    ]
+    // One issue per unknown field, each naming it (zod reports them together at the parent).
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({
+        code: issue.code,
+        path: [...path, key],
+        message: `unknown field "${key}"`,
+      }))
+    return [{ code: rule ?? issue.code, path, message: issue.message }]
   })
 }
 

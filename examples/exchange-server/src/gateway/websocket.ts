@@ -1,17 +1,33 @@
 import type { Server } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { lotsToQuantity, ticksToPrice } from '@strongroom/core'
 import { WebSocket, WebSocketServer } from 'ws'
 import { z } from 'zod'
 import type { ExchangeApi } from '../api/exchangeApi.js'
 import type { ExchangeEvent } from '../core/events.js'
 import type { createAuthenticator } from './auth.js'
+import { zodIssues } from './http.js'
 import type { createRateLimiter } from './rateLimit.js'
 
-const subscribeMessage = z.strictObject({
-  op: z.literal('subscribe'),
-  channel: z.enum(['book', 'trades', 'bbo']),
-  symbol: z.string().max(40),
-})
+/** Channels every connection may follow, per market. */
+const PUBLIC_CHANNELS = ['book', 'trades', 'bbo'] as const
+/** The account's own streams: they follow `auth` without a subscription; asking needs `auth`. */
+const PRIVATE_CHANNELS = ['orders', 'balances'] as const
+/** Largest message the gateway reads (a larger one gets `message_too_large`). */
+const MAX_MESSAGE_BYTES = 16 * 1024
+/** Larger frames are not even buffered: the connection is closed with 1009. */
+const MAX_FRAME_BYTES = 1024 * 1024
+
+const subscribeMessage = z
+  .strictObject({
+    op: z.literal('subscribe'),
+    channel: z.enum([...PUBLIC_CHANNELS, ...PRIVATE_CHANNELS]),
+    symbol: z.string().max(40).optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.symbol === undefined && (PUBLIC_CHANNELS as readonly string[]).includes(m.channel))
+      ctx.addIssue({ code: 'custom', path: ['symbol'], message: `required for ${m.channel}` })
+  })
 const authMessage = z.strictObject({
   op: z.literal('auth'),
   keyId: z.string().max(64),
@@ -19,31 +35,48 @@ const authMessage = z.strictObject({
   /** hex(HMAC-SHA256(secret, timestamp + "\nGET\n/ws\n" + hex(SHA-256("")))) — a signed GET /ws. */
   signature: z.string().max(128),
 })
-const orderMessage = z.strictObject({
-  op: z.literal('order'),
-  /** Echoed in the reply. */
-  id: z.union([z.string().max(64), z.number().int()]),
-  action: z.enum(['place', 'cancel']),
-  symbol: z.string().max(40),
-  side: z.enum(['buy', 'sell']).optional(),
-  type: z.enum(['limit', 'market']).optional(),
-  price: z.number().int().positive().optional(),
-  quantity: z.number().int().positive().optional(),
-  timeInForce: z.enum(['GTC', 'IOC', 'FOK']).optional(),
-  clientOrderId: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
-    .optional(),
-  orderId: z.number().int().positive().optional(),
-})
+const orderMessage = z
+  .strictObject({
+    op: z.literal('order'),
+    /** Echoed in the reply. */
+    id: z.union([z.string().max(64), z.number().int()]),
+    action: z.enum(['place', 'cancel']),
+    symbol: z.string().max(40),
+    side: z.enum(['buy', 'sell']).optional(),
+    type: z.enum(['limit', 'market']).optional(),
+    price: z.number().int().positive().optional(),
+    quantity: z.number().int().positive().optional(),
+    timeInForce: z.enum(['GTC', 'IOC', 'FOK']).optional(),
+    clientOrderId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/)
+      .optional(),
+    orderId: z.number().int().positive().optional(),
+  })
+  .superRefine((m, ctx) => {
+    const required =
+      m.action === 'cancel'
+        ? (['orderId'] as const)
+        : m.type === 'market'
+          ? (['side', 'quantity'] as const)
+          : (['side', 'price', 'quantity'] as const)
+    for (const field of required)
+      if (m[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: `required to ${m.action}` })
+  })
 const clientMessage = z.discriminatedUnion('op', [subscribeMessage, authMessage, orderMessage])
 
 type Client = {
   socket: WebSocket
+  /** The TCP socket under the WebSocket (ws keeps it in `_socket`). */
+  tcp: Duplex | undefined
   channels: Set<string>
   account: string | undefined
   keyId: string | undefined
 }
+
+/** Bytes a client's corked socket collects before it is written anyway. */
+const CORK_LIMIT = 256 * 1024
 
 const bigintSafe = (_key: string, value: unknown) =>
   typeof value === 'bigint' ? value.toString() : value
@@ -62,9 +95,21 @@ export function attachWebSocketGateway(options: {
   subscribe: (fn: (events: readonly ExchangeEvent[]) => void) => () => void
 }) {
   const { api } = options
-  const wss = new WebSocketServer({ server: options.server, path: '/ws', maxPayload: 16 * 1024 })
+  const wss = new WebSocketServer({
+    server: options.server,
+    path: '/ws',
+    maxPayload: MAX_FRAME_BYTES,
+  })
   const clients = new Set<Client>()
 
+  // Everything sent to a client in one tick (the events of an applied batch, the order-entry
+  // replies resolved with it) leaves in one write: the TCP socket stays corked until the tick
+  // ends, instead of one system call per message.
+  const corked = new Set<Duplex>()
+  const uncorkAll = () => {
+    for (const tcp of corked) tcp.uncork()
+    corked.clear()
+  }
   const send = (client: Client, message: unknown) => {
     if (client.socket.readyState !== WebSocket.OPEN) return
     // A client that cannot keep up is dropped rather than buffering without bound.
@@ -72,7 +117,19 @@ export function attachWebSocketGateway(options: {
       client.socket.terminate()
       return
     }
+    const tcp = client.tcp
+    if (tcp && !corked.has(tcp)) {
+      if (corked.size === 0) process.nextTick(uncorkAll)
+      corked.add(tcp)
+      tcp.cork()
+    }
     client.socket.send(JSON.stringify(message, bigintSafe))
+    // Large bursts go out in chunks, so that bufferedAmount above keeps measuring the backlog
+    // the client has not read, not what this tick corked.
+    if (tcp && tcp.writableLength >= CORK_LIMIT) {
+      corked.delete(tcp)
+      tcp.uncork()
+    }
   }
 
   const fmt = (symbol: string) => {
@@ -177,20 +234,41 @@ export function attachWebSocketGateway(options: {
     }
     const parsed = clientMessage.safeParse(json)
     if (!parsed.success) {
+      // Echo a usable request id so the client can match the error to its request.
+      const id = (json as { id?: unknown } | null)?.id
       return send(client, {
+        ...(typeof id === 'string' || typeof id === 'number' ? { id } : {}),
         error: {
           code: 'validation_failed',
           message: 'The message failed validation.',
-          issues: parsed.error.issues.map((i) => ({
-            code: i.code,
-            path: i.path,
-            message: i.message,
-          })),
+          issues: zodIssues(parsed.error),
         },
       })
     }
     const message = parsed.data
     if (message.op === 'subscribe') {
+      if (message.symbol === undefined) {
+        // A private channel: the account's streams flow once authenticated.
+        if (!client.account)
+          return send(client, {
+            error: {
+              code: 'not_authenticated',
+              message: `The ${message.channel} channel is private: send an auth message first.`,
+              issues: [{ code: 'not_authenticated', path: ['channel'], message: 'private' }],
+            },
+          })
+        return send(client, { subscribed: message.channel })
+      }
+      if ((PRIVATE_CHANNELS as readonly string[]).includes(message.channel))
+        return send(client, {
+          error: {
+            code: 'validation_failed',
+            message: 'The message failed validation.',
+            issues: [
+              { code: 'unrecognized_keys', path: ['symbol'], message: 'not for this channel' },
+            ],
+          },
+        })
       if (!api.markets.has(message.symbol))
         return send(client, {
           error: { code: 'unknown_instrument', message: `No market ${message.symbol}.` },
@@ -235,6 +313,36 @@ export function attachWebSocketGateway(options: {
       return send(client, {
         id: message.id,
         error: { code: 'not_authenticated', message: 'Send an auth message first.' },
+      })
+    // Checked here so bad input never reaches the journal (as the REST gateway does).
+    const instrument = api.markets.get(message.symbol)?.instrument
+    if (!instrument)
+      return send(client, {
+        id: message.id,
+        error: {
+          code: 'unknown_instrument',
+          message: `No market ${message.symbol}.`,
+          issues: [{ code: 'unknown_instrument', path: ['symbol'], message: 'no such market' }],
+        },
+      })
+    const beyond = (
+      [
+        ['price', message.price, instrument.maxPriceTicks],
+        ['quantity', message.quantity, instrument.maxQuantityLots],
+      ] as const
+    ).filter(([, value, max]) => value !== undefined && value > max)
+    if (beyond.length > 0)
+      return send(client, {
+        id: message.id,
+        error: {
+          code: 'validation_failed',
+          message: 'The message failed validation.',
+          issues: beyond.map(([field, , max]) => ({
+            code: 'too_big',
+            path: [field],
+            message: `at most ${max} for ${message.symbol}`,
+          })),
+        },
       })
     const limit = options.rateLimiter.take(client.keyId)
     if (!limit.allowed)
@@ -281,12 +389,28 @@ export function attachWebSocketGateway(options: {
   }
 
   wss.on('connection', (socket) => {
-    const client: Client = { socket, channels: new Set(), account: undefined, keyId: undefined }
+    const client: Client = {
+      socket,
+      tcp: (socket as unknown as { _socket?: Duplex })._socket,
+      channels: new Set(),
+      account: undefined,
+      keyId: undefined,
+    }
     clients.add(client)
     socket.on('message', (data, isBinary) => {
       if (isBinary)
         return send(client, {
           error: { code: 'binary_not_supported', message: 'Send JSON text frames.' },
+        })
+      const size = Array.isArray(data)
+        ? data.reduce((n, b) => n + b.length, 0)
+        : (data as Buffer | ArrayBuffer).byteLength
+      if (size > MAX_MESSAGE_BYTES)
+        return send(client, {
+          error: {
+            code: 'message_too_large',
+            message: `The message has ${size} bytes; the limit is ${MAX_MESSAGE_BYTES}.`,
+          },
         })
       handle(client, data.toString()).catch(() =>
         send(client, { error: { code: 'internal_error', message: 'Internal error.' } }),

@@ -16,6 +16,16 @@ export type OrderView = {
   updatedAt: number
 }
 
+type Trade = { tradeId: number; price: number; quantity: number; aggressorSide: Side; time: number }
+
+/** The views' state in a snapshot record (JSON-safe), so a restart from a snapshot keeps them. */
+export type OrderViewsSnapshot = {
+  readonly version: 1
+  /** Open orders, then finished ones oldest first. */
+  readonly orders: readonly OrderView[]
+  readonly trades: readonly (readonly [string, readonly Trade[]])[]
+}
+
 /**
  * Order and trade views built from the event stream (the API's read model): open orders per
  * account, the last finished orders, recent public trades per market.
@@ -26,10 +36,7 @@ export function createOrderViews(options: { keepFinished?: number; keepTrades?: 
   const orders = new Map<number, OrderView>()
   const openByAccount = new Map<string, Set<number>>()
   const finished: number[] = []
-  const trades = new Map<
-    string,
-    { tradeId: number; price: number; quantity: number; aggressorSide: Side; time: number }[]
-  >()
+  const trades = new Map<string, Trade[]>()
 
   const finish = (order: OrderView, status: OrderView['status'], time: number) => {
     order.status = status
@@ -142,6 +149,43 @@ export function createOrderViews(options: { keepFinished?: number; keepTrades?: 
     },
     apply(events: readonly ExchangeEvent[]) {
       for (const event of events) apply(event)
+    },
+    /**
+     * The views as they are now, for the snapshot record: every open order and the last
+     * `finished` finished ones (default: all kept), so the record stays within the journal's
+     * message size limit.
+     */
+    snapshot(options: { finished?: number } = {}): OrderViewsSnapshot {
+      const done = new Set(finished)
+      const recent = finished.slice(
+        Math.max(0, finished.length - (options.finished ?? keepFinished)),
+      )
+      return {
+        version: 1,
+        orders: [
+          ...[...orders.values()].filter((o) => !done.has(o.orderId)),
+          ...recent.map((id) => orders.get(id)).filter((o) => o !== undefined),
+        ],
+        trades: [...trades],
+      }
+    },
+    /** Restores the views of a snapshot record (before replaying the journal after it). */
+    restore(snapshot: OrderViewsSnapshot) {
+      if (snapshot.version !== 1)
+        throw new Error(`unknown order views version ${String(snapshot.version)}`)
+      for (const view of snapshot.orders) {
+        const order = { ...view }
+        orders.set(order.orderId, order)
+        if (order.status === 'open') {
+          let set = openByAccount.get(order.account)
+          if (!set) {
+            set = new Set()
+            openByAccount.set(order.account, set)
+          }
+          set.add(order.orderId)
+        } else finished.push(order.orderId)
+      }
+      for (const [symbol, list] of snapshot.trades) trades.set(symbol, [...list])
     },
     order: (orderId: number) => orders.get(orderId),
     openOrders: (account: string) =>

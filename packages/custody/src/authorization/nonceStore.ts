@@ -1,13 +1,5 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs'
 import { CustodyError } from '../custodyErrors.js'
+import { openJsonLinesLog } from '../storage/jsonLinesLog.js'
 
 /**
  * Remembers consumed authorization nonces so that an authorization is used at most once. A
@@ -66,85 +58,47 @@ export function openAuthorizationNonceLog(
 ): AuthorizationNonceStore & { readonly size: number; close(): void } {
   const { path } = options
   const compactAfter = options.compactAfter ?? 100_000
-  const fail = (message: string, cause?: unknown) =>
-    new CustodyError(message, {
-      code: 'CUSTODY_NONCE_STORE_FAILED',
-      cause,
-      metaMessages: [`path: ${path}`],
-    })
+  const log = openJsonLinesLog({
+    path,
+    name: 'nonce store',
+    parse: parseEntry,
+    fail: (message, cause) =>
+      new CustodyError(message, {
+        code: 'CUSTODY_NONCE_STORE_FAILED',
+        cause,
+        metaMessages: [`path: ${path}`],
+      }),
+  })
   const used = new Map<string, number>()
-  let lines = 0
-  if (existsSync(path)) {
-    const text = readFileSync(path, 'utf8')
-    const rows = text.split('\n')
-    // A line without its newline is the torn tail of a crashed append: that consume never answered.
-    const complete = rows.length - 1
-    for (let i = 0; i < complete; i++) {
-      const entry = parseEntry(rows[i]!)
-      if (entry === undefined) throw fail(`The nonce store is corrupt at line ${i + 1}.`)
-      if (entry.expiresAt >= options.now) used.set(entry.nonce, entry.expiresAt)
-      lines++
-    }
+  for (const entry of log.entries) {
+    if (entry.expiresAt >= options.now) used.set(entry.nonce, entry.expiresAt)
   }
-  let fd: number
-  const rewrite = () => {
-    const temporary = `${path}.tmp`
-    const out = openSync(temporary, 'w', 0o600)
-    try {
-      let body = ''
-      for (const [nonce, expiresAt] of used) body += `${JSON.stringify({ nonce, expiresAt })}\n`
-      writeSync(out, body)
-      fsyncSync(out)
-    } finally {
-      closeSync(out)
-    }
-    renameSync(temporary, path)
-    lines = used.size
-  }
-  try {
-    // Start from a clean file: drops expired entries and a torn tail in one step.
-    rewrite()
-    fd = openSync(path, 'a', 0o600)
-  } catch (cause) {
-    throw fail('The nonce store could not be opened.', cause)
-  }
+  const rewrite = () => log.rewrite([...used].map(([nonce, expiresAt]) => ({ nonce, expiresAt })))
+  // Start from a clean file without expired entries.
+  rewrite()
   return {
     get size() {
       return used.size
     },
     consume(nonce, expiresAt, now) {
       if (used.has(nonce)) return false
-      try {
-        writeSync(fd, `${JSON.stringify({ nonce, expiresAt })}\n`)
-        fsyncSync(fd)
-      } catch (cause) {
-        throw fail('The nonce store could not be written.', cause)
-      }
+      log.append([{ nonce, expiresAt }])
       used.set(nonce, expiresAt)
-      if (++lines >= compactAfter) {
+      if (log.lines >= compactAfter) {
         for (const [key, expiry] of used) if (expiry < now) used.delete(key)
-        try {
-          closeSync(fd)
-          rewrite()
-          fd = openSync(path, 'a', 0o600)
-        } catch (cause) {
-          throw fail('The nonce store could not be compacted.', cause)
-        }
+        rewrite()
       }
       return true
     },
     close() {
-      closeSync(fd)
+      log.close()
     },
   }
 }
 
-function parseEntry(line: string): { nonce: string; expiresAt: number } | undefined {
-  try {
-    const value = JSON.parse(line) as { nonce?: unknown; expiresAt?: unknown }
-    if (typeof value.nonce !== 'string' || !Number.isSafeInteger(value.expiresAt)) return undefined
-    return { nonce: value.nonce, expiresAt: value.expiresAt as number }
-  } catch {
-    return undefined
-  }
+function parseEntry(value: unknown): { nonce: string; expiresAt: number } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const { nonce, expiresAt } = value as { nonce?: unknown; expiresAt?: unknown }
+  if (typeof nonce !== 'string' || !Number.isSafeInteger(expiresAt)) return undefined
+  return { nonce, expiresAt: expiresAt as number }
 }

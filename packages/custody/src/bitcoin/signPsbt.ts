@@ -1,5 +1,5 @@
 import { Psbt } from 'bitcoinjs-lib'
-import type { Orchestrator, OrchestratorRejection } from '../orchestrator/createOrchestrator.js'
+import type { Orchestrator, OrchestratorRejection } from '../orchestrator/orchestratorTypes.js'
 import { addBitcoinSignature } from './psbt.js'
 import type { BitcoinWallet } from './wallet.js'
 

@@ -1,7 +1,7 @@
 import { type AuditLog, ok, type Result, reject } from '@strongroom/core'
 import { encodeFunctionData, erc20Abi, type Hex, keccak256, parseTransaction } from 'viem'
 import { CustodyError, SigningRefusedError } from '../custodyErrors.js'
-import type { Orchestrator, OrchestratorRejection } from '../orchestrator/createOrchestrator.js'
+import type { Orchestrator, OrchestratorRejection } from '../orchestrator/orchestratorTypes.js'
 import type { SigningPurpose } from '../orchestrator/payloadBinder.js'
 import type { BroadcastRoute } from '../policy/policySchema.js'
 import type { BroadcastResult, BroadcastRouter } from './broadcastRouter.js'

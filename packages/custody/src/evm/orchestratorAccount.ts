@@ -8,7 +8,7 @@ import {
 } from 'viem'
 import { toAccount } from 'viem/accounts'
 import { CustodyError, SigningRefusedError } from '../custodyErrors.js'
-import type { Orchestrator, SignedPayload } from '../orchestrator/createOrchestrator.js'
+import type { Orchestrator, SignedPayload } from '../orchestrator/orchestratorTypes.js'
 import type { SigningPurpose } from '../orchestrator/payloadBinder.js'
 
 /** Parameters of {@link createOrchestratorAccount}. */

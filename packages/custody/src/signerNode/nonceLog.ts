@@ -1,18 +1,9 @@
 // Persistent single-use records for a signer node: FROST signing nonces (sealed) and consumed
 // authorization nonces. Every change is appended and fsync'ed before it takes effect, so after a
 // crash and restart a nonce that may have been used is never used again.
-import {
-  closeSync,
-  existsSync,
-  fsync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  write,
-  writeSync,
-} from 'node:fs'
 import type { AuthorizationNonceStore } from '../authorization/nonceStore.js'
 import type { SigningCommitments } from '../frost/signing.js'
+import { openJsonLinesLog } from '../storage/jsonLinesLog.js'
 import type { SealingKey } from './sealedStore.js'
 import { SignerNodeError } from './signerNodeErrors.js'
 import type { WireCommitment } from './wire.js'
@@ -59,7 +50,8 @@ export type NonceLog = {
    * {@link NonceLog.authorizationsFor} but only stages the record, and `commit(ids)` marks the
    * nonces used at once (in memory, so no concurrent request can take them) and appends their
    * use together with the staged consumption in one write and one fsync, shared with concurrent
-   * commits. Compute no share before `commit` resolves.
+   * commits. Compute no share before `commit` resolves. After a failed write the log refuses
+   * every later write (the node refuses until restarted).
    */
   beginSigning(sessionId: string): {
     authorizations: AuthorizationNonceStore
@@ -75,108 +67,45 @@ const bigintToHex = (v: bigint) => v.toString(16).padStart(64, '0')
 
 /**
  * Opens (or creates) the log at `path`, replaying it. A torn last line (a crash mid-write) is
- * ignored; any other unreadable line is an error.
+ * ignored and cut off; any other unreadable line is an error.
  * @throws {SignerNodeError} `CUSTODY_NODE_STORE_FAILED`
  */
 export function openNonceLog(path: string, key: SealingKey): NonceLog {
   const unused = new Map<string, StoredNonce>()
   const used = new Set<string>()
   const auths = new Map<string, { expiresAt: number; sessionId: string; uses: number }>()
-  if (existsSync(path)) {
-    const lines = readFileSync(path, 'utf8').split('\n')
-    lines.forEach((text, i) => {
-      if (text === '') return
-      let line: Line
-      try {
-        line = JSON.parse(text) as Line
-      } catch (cause) {
-        if (i === lines.length - 1 || (i === lines.length - 2 && lines[lines.length - 1] === ''))
-          return
-        throw new SignerNodeError(`The nonce log is corrupt at line ${i + 1}.`, {
-          code: 'CUSTODY_NODE_STORE_FAILED',
-          cause,
-        })
-      }
-      if (line.op === 'nonce') {
-        if (used.has(line.id)) return
-        const secret = key.open('nonce', line.sealed)
-        const hex = Buffer.from(secret).toString('hex')
-        unused.set(line.id, {
-          id: line.id,
-          groupId: line.groupId,
-          generation: line.generation,
-          hiding: BigInt(`0x${hex.slice(0, 64)}`),
-          binding: BigInt(`0x${hex.slice(64, 128)}`),
-        })
-      } else if (line.op === 'use') {
-        used.add(line.id)
-        unused.delete(line.id)
-      } else if (line.op === 'auth') {
-        const prior = auths.get(line.nonce)
-        auths.set(line.nonce, {
-          expiresAt: line.expiresAt,
-          sessionId: line.sessionId,
-          uses: (prior?.uses ?? 0) + 1,
-        })
-      }
-    })
-  }
-  const fd = openSync(path, 'a', 0o600)
-  // After a failed write or fsync nothing more is written: the node refuses until restarted.
-  let failure: unknown
-  const storeFailed = (cause: unknown) =>
-    new SignerNodeError('The nonce log could not be written.', {
-      code: 'CUSTODY_NODE_STORE_FAILED',
-      cause,
-    })
-  const encode = (lines: readonly Line[]) => `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`
-  const append = (lines: readonly Line[]) => {
-    if (lines.length === 0) return
-    if (failure !== undefined) throw storeFailed(failure)
-    try {
-      writeSync(fd, encode(lines))
-      fsyncSync(fd)
-    } catch (cause) {
-      failure = cause
-      throw storeFailed(cause)
+  const log = openJsonLinesLog({
+    path,
+    name: 'nonce log',
+    parse: (value) => (typeof value === 'object' && value !== null ? (value as Line) : undefined),
+    fail: (message, cause) =>
+      new SignerNodeError(message, { code: 'CUSTODY_NODE_STORE_FAILED', cause }),
+  })
+  for (const line of log.entries) {
+    if (line.op === 'nonce') {
+      if (used.has(line.id)) continue
+      const secret = key.open('nonce', line.sealed)
+      const hex = Buffer.from(secret).toString('hex')
+      unused.set(line.id, {
+        id: line.id,
+        groupId: line.groupId,
+        generation: line.generation,
+        hiding: BigInt(`0x${hex.slice(0, 64)}`),
+        binding: BigInt(`0x${hex.slice(64, 128)}`),
+      })
+    } else if (line.op === 'use') {
+      used.add(line.id)
+      unused.delete(line.id)
+    } else if (line.op === 'auth') {
+      const prior = auths.get(line.nonce)
+      auths.set(line.nonce, {
+        expiresAt: line.expiresAt,
+        sessionId: line.sessionId,
+        uses: (prior?.uses ?? 0) + 1,
+      })
     }
   }
-  // Group commit for beginSigning: appends made while a write is in flight share the next one.
-  let queued: { text: string; done: (error?: unknown) => void }[] = []
-  let writing = false
-  let closing = false
-  const flush = () => {
-    const batch = queued
-    queued = []
-    writing = true
-    const bytes = Buffer.from(batch.map((q) => q.text).join(''), 'utf8')
-    const settle = (cause?: unknown) => {
-      if (cause !== undefined) failure ??= cause
-      for (const q of batch) q.done(cause === undefined ? undefined : storeFailed(cause))
-      writing = false
-      if (queued.length > 0) {
-        if (failure === undefined) flush()
-        else for (const q of queued.splice(0)) q.done(storeFailed(failure))
-      }
-      if (!writing && closing) closeSync(fd)
-    }
-    const writeFrom = (offset: number) =>
-      write(fd, bytes, offset, bytes.length - offset, null, (error, written) => {
-        if (error) return settle(error)
-        if (offset + written < bytes.length) return writeFrom(offset + written)
-        fsync(fd, (synced) => settle(synced ?? undefined))
-      })
-    writeFrom(0)
-  }
-  const appendDurably = (lines: readonly Line[]) =>
-    new Promise<void>((resolve, reject) => {
-      if (failure !== undefined || closing) return reject(storeFailed(failure ?? 'closed'))
-      queued.push({
-        text: encode(lines),
-        done: (error) => (error === undefined ? resolve() : reject(error)),
-      })
-      if (!writing) flush()
-    })
+  const append = (lines: readonly Line[]) => log.append(lines)
   /** Whether `sessionId` may use the authorization nonce (again); false on a replay. */
   const admits = (sessionId: string, nonce: string, now: number): boolean => {
     for (const [k, v] of auths) if (v.expiresAt < now - 86_400_000) auths.delete(k)
@@ -243,7 +172,7 @@ export function openNonceLog(path: string, key: SealingKey): NonceLog {
         },
         commit(ids) {
           markUsedInMemory(ids)
-          return appendDurably([
+          return log.appendDurably([
             ...staged.splice(0),
             ...ids.map((id) => ({ op: 'use' as const, id })),
           ])
@@ -251,9 +180,7 @@ export function openNonceLog(path: string, key: SealingKey): NonceLog {
       }
     },
     close() {
-      if (closing) return
-      closing = true
-      if (!writing) closeSync(fd) // else once the write in flight settles
+      log.close()
     },
   }
 }

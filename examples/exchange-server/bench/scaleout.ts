@@ -1,0 +1,250 @@
+// Scale-out benchmarks (NATS JetStream on 127.0.0.1:4222 or STRONGROOM_NATS_URL):
+//  1. orders/s of one shard engine trading two instruments against two shard engines trading one
+//     each: the same backlog of crossing orders is preloaded into the command stream, then the
+//     engines (separate processes) apply it and publish every result; throughput = orders /
+//     (last result published − first command applied), with each process's CPU time;
+//  2. failover: a primary and a hot standby under steady load; the primary is killed with SIGKILL
+//     and the time until the first result published by the standby is measured, several trials.
+// Usage: node --conditions=@strongroom/source --import tsx bench/scaleout.ts [orders] [trials]
+import type { ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { DeliverPolicy } from '@nats-io/jetstream'
+import { createTempDir, requireServices, serviceEndpoints } from '@strongroom/testkit'
+import { type ExchangeCommand, encodeExchangeCommand } from '../src/core/commands.js'
+import { destroyNatsTopology, type NatsTopology } from '../src/scaleout/natsTopology.js'
+import type { ShardEngine } from '../src/scaleout/shardEngine.js'
+import { decodeShardMessage } from '../src/scaleout/wire.js'
+import {
+  getJson,
+  type Launched,
+  launch,
+  openNatsTopology,
+  twoShardTopology,
+  writeTopology,
+} from '../test/scaleoutSupport.js'
+
+type Status = ReturnType<ShardEngine['status']>
+const services = await requireServices('exchange-server bench: scale-out', ['nats'])
+if (!services.available) process.exit(0)
+const ordersPerInstrument = Number(process.argv[2] ?? 20_000)
+const trials = Number(process.argv[3] ?? 5)
+const dir = createTempDir('strongroom-bench-scaleout-')
+const children: ChildProcess[] = []
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const status = (p: Launched) => getJson<Status>(`${p.ready.status}/status`)
+/** User + system CPU seconds of a process so far (from /proc, clock ticks of 10 ms). */
+const cpuSeconds = async (pid: number) => {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+function setup(prefix: string, shards: { id: string; symbols: string[] }[]) {
+  const topology = twoShardTopology({
+    natsUrl: serviceEndpoints.natsUrl,
+    pgUrl: serviceEndpoints.postgresUrl, // shard engines never touch the ledger
+    prefix,
+    shards,
+  })
+  return { topology, file: writeTopology(dir.path, topology) }
+}
+
+/** Crossing orders for one instrument: a resting maker sell, then a taker buy that fills it. */
+function* backlog(symbol: string, basePrice: number, count: number): Generator<ExchangeCommand> {
+  for (let i = 0; i < count; i += 2) {
+    const price = basePrice + (i % 20)
+    yield {
+      type: 'placeOrder',
+      account: 'maker',
+      symbol,
+      side: 'sell',
+      orderType: 'limit',
+      price,
+      quantity: 10,
+      timeInForce: 'GTC',
+    }
+    yield {
+      type: 'placeOrder',
+      account: 'taker',
+      symbol,
+      side: 'buy',
+      orderType: 'limit',
+      price: basePrice + 20,
+      quantity: 10,
+      timeInForce: 'IOC',
+    }
+  }
+}
+
+async function publishAll(
+  nats: NatsTopology,
+  items: { shard: string; command: ExchangeCommand }[],
+) {
+  for (let i = 0; i < items.length; i += 1_000) {
+    await Promise.all(
+      items
+        .slice(i, i + 1_000)
+        .map((x) =>
+          nats.js.publish(nats.names.commandSubject(x.shard), encodeExchangeCommand(x.command)),
+        ),
+    )
+  }
+}
+
+const funding = (shard: string, assets: string[]) =>
+  ['maker', 'taker'].flatMap((account) => [
+    { shard, command: { type: 'openAccount', account } as ExchangeCommand },
+    ...assets.map((asset) => ({
+      shard,
+      command: {
+        type: 'credit',
+        account,
+        asset,
+        amount: `${10n ** 30n}`,
+        reference: `${shard}-${account}-${asset}`,
+      } as ExchangeCommand,
+    })),
+  ])
+
+async function throughput(layout: 'one' | 'two') {
+  const prefix = `b${randomBytes(4).toString('hex')}`
+  const shards =
+    layout === 'one'
+      ? [{ id: 'all', symbols: ['ETH-USDC', 'BTC-USDC'] }]
+      : [
+          { id: 'eth', symbols: ['ETH-USDC'] },
+          { id: 'btc', symbols: ['BTC-USDC'] },
+        ]
+  const { topology, file } = setup(prefix, shards)
+  const nats = await openNatsTopology(topology, 'bench')
+  const shardOf = (symbol: string) =>
+    layout === 'one' ? 'all' : symbol === 'ETH-USDC' ? 'eth' : 'btc'
+  // Start the engines on funded, empty books, freeze them, preload the backlog, then thaw them
+  // all at once: the measurement starts at the thaw and ends at the last result published.
+  const funded = shards.flatMap((s) => funding(s.id, ['ETH', 'BTC', 'USDC']))
+  await publishAll(nats, funded)
+  const engines = await Promise.all(
+    shards.map((s) =>
+      launch('shardProcess', ['--shard', s.id, '--node', `${s.id}-bench`], file, children),
+    ),
+  )
+  for (const e of engines) while ((await status(e)).role !== 'primary') await sleep(50)
+  for (const e of engines) e.child.kill('SIGSTOP')
+  const items: { shard: string; command: ExchangeCommand }[] = []
+  const eth = [...backlog('ETH-USDC', 300_000, ordersPerInstrument)]
+  const btc = [...backlog('BTC-USDC', 6_000_000, ordersPerInstrument)]
+  for (let i = 0; i < eth.length; i++) {
+    items.push({ shard: shardOf('ETH-USDC'), command: eth[i]! })
+    items.push({ shard: shardOf('BTC-USDC'), command: btc[i]! })
+  }
+  await publishAll(nats, items)
+  const expected = new Map(
+    shards.map((s) => [s.id, [...funded, ...items].filter((x) => x.shard === s.id).length]),
+  )
+  const cpuBefore = await Promise.all(engines.map((e) => cpuSeconds(e.child.pid!)))
+  const start = Date.now()
+  for (const e of engines) e.child.kill('SIGCONT')
+  let finals: Status[]
+  for (;;) {
+    await sleep(100)
+    finals = await Promise.all(engines.map(status))
+    if (finals.every((f) => f.publishedN === expected.get(f.shard))) break
+  }
+  const cpuAfter = await Promise.all(engines.map((e) => cpuSeconds(e.child.pid!)))
+  for (const e of engines) e.child.kill('SIGTERM')
+  await destroyNatsTopology(nats)
+  await nats.close()
+  const end = Math.max(...finals.map((f) => f.lastPublishAt))
+  const orders = 2 * ordersPerInstrument
+  const seconds = (end - start) / 1000
+  return {
+    layout,
+    orders,
+    seconds,
+    ordersPerSecond: Math.round(orders / seconds),
+    perShard: finals.map((f, i) => ({
+      shard: f.shard,
+      results: f.publishedN,
+      busySeconds: Number(((f.lastPublishAt - start) / 1000).toFixed(2)),
+      cpuSeconds: Number((cpuAfter[i]! - cpuBefore[i]!).toFixed(2)),
+    })),
+  }
+}
+
+async function failover() {
+  const prefix = `b${randomBytes(4).toString('hex')}`
+  const { topology, file } = setup(prefix, [{ id: 'eth', symbols: ['ETH-USDC'] }])
+  const nats = await openNatsTopology(topology, 'bench')
+  await publishAll(nats, funding('eth', ['ETH', 'USDC']))
+  let primary = await launch('shardProcess', ['--shard', 'eth', '--node', 'eth-0'], file, children)
+  while ((await status(primary)).role !== 'primary') await sleep(50)
+  // Watch the event subject: arrival time of every batch and its fencing token.
+  const arrivals: { at: number; token: number }[] = []
+  const consumer = await nats.js.consumers.get(nats.names.eventStream, {
+    filter_subjects: nats.names.eventSubject('eth'),
+    deliver_policy: DeliverPolicy.New,
+  })
+  const messages = await consumer.consume()
+  void (async () => {
+    for await (const m of messages) {
+      const message = decodeShardMessage(m.data)
+      if (message.type === 'batch') arrivals.push({ at: Date.now(), token: message.token })
+    }
+  })()
+  // Steady load: one order every 2 ms.
+  let running = true
+  const orders = backlog('ETH-USDC', 300_000, Number.MAX_SAFE_INTEGER)
+  const load = (async () => {
+    while (running) {
+      await nats.js.publish(
+        nats.names.commandSubject('eth'),
+        encodeExchangeCommand(orders.next().value!),
+      )
+      await sleep(2)
+    }
+  })()
+  const results: number[] = []
+  for (let trial = 0; trial < trials; trial++) {
+    const standby = await launch(
+      'shardProcess',
+      ['--shard', 'eth', '--node', `eth-${trial + 1}`],
+      file,
+      children,
+    )
+    await sleep(1_500) // a few lease periods of steady state
+    const token = (await status(primary)).token
+    primary.child.kill('SIGKILL')
+    const killedAt = Date.now()
+    let served: { at: number } | undefined
+    while (!served) {
+      served = arrivals.find((a) => a.at >= killedAt && a.token > token)
+      await sleep(5)
+    }
+    results.push(served.at - killedAt)
+    primary = standby
+  }
+  running = false
+  await load
+  messages.stop()
+  primary.child.kill('SIGTERM')
+  await destroyNatsTopology(nats)
+  await nats.close()
+  return { leaseTtlMs: topology.lease.ttlMs, renewMs: topology.lease.renewMs, trialsMs: results }
+}
+
+try {
+  const one = await throughput('one')
+  console.log('one shard, two instruments:', JSON.stringify(one))
+  const two = await throughput('two')
+  console.log('two shards, one instrument each:', JSON.stringify(two))
+  console.log(`speed-up two/one: ${(two.ordersPerSecond / one.ordersPerSecond).toFixed(2)}x`)
+  const f = await failover()
+  const sorted = [...f.trialsMs].sort((a, b) => a - b)
+  console.log(
+    `failover (SIGKILL -> first result from the standby), lease ttl ${f.leaseTtlMs} ms / renew ${f.renewMs} ms:`,
+    `trials ${JSON.stringify(f.trialsMs)} ms; min ${sorted[0]} median ${sorted[Math.floor(sorted.length / 2)]} max ${sorted[sorted.length - 1]}`,
+  )
+} finally {
+  for (const child of children) child.kill('SIGKILL')
+  dir.remove()
+}
