@@ -6,11 +6,17 @@ import { request } from 'node:http'
 import { createTempDir } from '@strongroom/testkit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRestClient, type RestClient } from '../src/client/restClient.js'
-import { loadConfig } from '../src/config.js'
 import { AUTH_HEADERS, signRequest } from '../src/gateway/auth.js'
 import { fixLogonPassword, startFixGateway, VENUE_COMP_ID } from '../src/gateway/fixGateway.js'
-import { type RunningExchange, startExchange } from '../src/server.js'
-import { flood, openRawFixClient, openWs, quietLogger, until } from './support.js'
+import type { RunningExchange } from '../src/server.js'
+import {
+  flood,
+  openRawFixClient,
+  openWs,
+  quietLogger,
+  startTestExchange,
+  until,
+} from './support.js'
 
 const dir = createTempDir('strongroom-exchange-bad-input-')
 let exchange: RunningExchange
@@ -19,20 +25,10 @@ let admin: RestClient
 const keys: Record<string, { keyId: string; secret: string; client: RestClient }> = {}
 
 beforeAll(async () => {
-  const config = loadConfig({
-    env: {
-      STRONGROOM_DATA_DIR: dir.path,
-      STRONGROOM_HTTP_PORT: '0',
-      STRONGROOM_SIMULATION: 'off',
-    },
-  })
-  exchange = await startExchange({
-    config: {
-      ...config,
-      chain: { kind: 'hardhat', port: 0, blockTimeMs: 500 },
-      rateLimit: { perSecond: 50, burst: 100 },
-    },
-    logger: quietLogger,
+  exchange = await startTestExchange({
+    dataDir: dir.path,
+    blockTimeMs: 500,
+    rateLimit: { perSecond: 50, burst: 100 },
   })
   const fix = await startFixGateway({ exchange, port: 0, host: '127.0.0.1', logger: quietLogger })
   exchange.onClose(() => fix.close())

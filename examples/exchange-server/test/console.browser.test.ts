@@ -11,11 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sendFromDevAccount } from '../src/chain/hardhatNode.js'
 import { jsonRpc } from '../src/chain/jsonRpc.js'
 import { ApiError, createRestClient, type RestClient } from '../src/client/restClient.js'
-import { loadConfig } from '../src/config.js'
 import { ensureConsoleBuilt } from '../src/console/buildConsole.js'
 import type { DevSecrets } from '../src/custody/devSecrets.js'
-import { type RunningExchange, startExchange } from '../src/server.js'
-import { quietLogger, until } from './support.js'
+import type { RunningExchange } from '../src/server.js'
+import { startTestExchange, until } from './support.js'
 
 const browser = await requireServices('exchange-server: operations console in Chromium', [
   'chromium',
@@ -110,22 +109,7 @@ describe.skipIf(!browser.available)('operations console in headless Chromium', (
   beforeAll(async () => {
     ensureConsoleBuilt()
     mkdirSync(SCREENSHOTS, { recursive: true })
-    const config = loadConfig({
-      env: {
-        STRONGROOM_DATA_DIR: dir.path,
-        STRONGROOM_HTTP_PORT: '0',
-        STRONGROOM_FIX_PORT: '0',
-        STRONGROOM_SIMULATION: 'off',
-      },
-    })
-    exchange = await startExchange({
-      config: {
-        ...config,
-        chain: { kind: 'hardhat', port: 0, blockTimeMs: 200 },
-        rateLimit: { perSecond: 300, burst: 600 },
-      },
-      logger: quietLogger,
-    })
+    exchange = await startTestExchange({ dataDir: dir.path })
     secrets = JSON.parse(readFileSync(join(dir.path, 'dev-secrets.json'), 'utf8')) as DevSecrets
     admin = createRestClient({ baseUrl: exchange.urls.http, ...exchange.adminKey })
     await account('alice', ['read', 'trade', 'withdraw'])

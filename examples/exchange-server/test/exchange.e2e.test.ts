@@ -13,10 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sendFromDevAccount } from '../src/chain/hardhatNode.js'
 import { jsonRpc } from '../src/chain/jsonRpc.js'
 import { ApiError, createRestClient, type RestClient } from '../src/client/restClient.js'
-import { loadConfig } from '../src/config.js'
 import { fixLogonPassword, startFixGateway, VENUE_COMP_ID } from '../src/gateway/fixGateway.js'
-import { type RunningExchange, startExchange } from '../src/server.js'
-import { flood, openWs, quietLogger, until } from './support.js'
+import type { RunningExchange } from '../src/server.js'
+import { flood, openWs, quietLogger, startTestExchange, until } from './support.js'
 
 const dir = createTempDir('strongroom-exchange-e2e-')
 const E18 = 10n ** 18n
@@ -44,22 +43,7 @@ const chainBalance = async (address: string) =>
   BigInt(await jsonRpc<string>(exchange.urls.rpc, 'eth_getBalance', [address, 'latest']))
 
 beforeAll(async () => {
-  const config = loadConfig({
-    env: {
-      STRONGROOM_DATA_DIR: dir.path,
-      STRONGROOM_HTTP_PORT: '0',
-      STRONGROOM_FIX_PORT: '0',
-      STRONGROOM_SIMULATION: 'off',
-    },
-  })
-  exchange = await startExchange({
-    config: {
-      ...config,
-      chain: { kind: 'hardhat', port: 0, blockTimeMs: 200 },
-      rateLimit: { perSecond: 300, burst: 600 },
-    },
-    logger: quietLogger,
-  })
+  exchange = await startTestExchange({ dataDir: dir.path })
   fix = await startFixGateway({ exchange, port: 0, host: '127.0.0.1', logger: quietLogger })
   exchange.onClose(() => fix.close())
   admin = createRestClient({

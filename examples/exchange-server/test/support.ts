@@ -3,13 +3,43 @@ import { connect } from 'node:net'
 import type { Logger } from '@strongroom/core'
 import { FixEncoder } from '@strongroom/fix'
 import { WebSocket } from 'ws'
+import { loadConfig } from '../src/config.js'
 import { signRequest } from '../src/gateway/auth.js'
+import { type RunningExchange, startExchange } from '../src/server.js'
 
 export const quietLogger: Logger = {
   debug() {},
   info() {},
   warn() {},
   error: (m, f) => console.error(m, f),
+}
+
+/**
+ * Starts the exchange on embedded defaults in `dataDir` for a test: ephemeral HTTP and FIX ports,
+ * no simulation, its own hardhat chain (blocks every `blockTimeMs`) and the given per-key rate
+ * limit.
+ */
+export async function startTestExchange(options: {
+  dataDir: string
+  blockTimeMs?: number
+  rateLimit?: { perSecond: number; burst: number }
+}): Promise<RunningExchange> {
+  const config = loadConfig({
+    env: {
+      STRONGROOM_DATA_DIR: options.dataDir,
+      STRONGROOM_HTTP_PORT: '0',
+      STRONGROOM_FIX_PORT: '0',
+      STRONGROOM_SIMULATION: 'off',
+    },
+  })
+  return startExchange({
+    config: {
+      ...config,
+      chain: { kind: 'hardhat', port: 0, blockTimeMs: options.blockTimeMs ?? 200 },
+      rateLimit: options.rateLimit ?? { perSecond: 300, burst: 600 },
+    },
+    logger: quietLogger,
+  })
 }
 
 /** Polls `probe` until it returns a value that is not undefined. */
