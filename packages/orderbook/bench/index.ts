@@ -374,12 +374,12 @@ console.log(
   `Per-operation latency, closed loop (ns; includes ~${overhead.toFixed(0)} ns of timer reads)`,
 )
 console.log(
-  `${'target depth'.padEnd(13)}${pad('p50', 8)}${pad('p99', 8)}${pad('p99.9', 8)}${pad('max', 10)}`,
+  `${'target depth'.padEnd(13)}${pad('p50', 8)}${pad('p99', 8)}${pad('p99.9', 8)}${pad('max', 14)}`,
 )
 const latencies = rows.map((r) => ({ depth: r.depth, ...r.latency }))
 for (const l of latencies) {
   console.log(
-    `${fmt(l.depth).padEnd(13)}${pad(fmt(l.p50), 8)}${pad(fmt(l.p99), 8)}${pad(fmt(l.p999), 8)}${pad(fmt(l.max), 10)}`,
+    `${fmt(l.depth).padEnd(13)}${pad(fmt(l.p50), 8)}${pad(fmt(l.p99), 8)}${pad(fmt(l.p999), 8)}${pad(fmt(l.max), 14)}`,
   )
 }
 console.log('')
