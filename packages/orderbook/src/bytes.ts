@@ -28,6 +28,15 @@ export class ByteWriter {
     this.length = 0
   }
 
+  /**
+   * Makes room for `n` more bytes and returns the view to write them through, from `length` on;
+   * the caller then advances `length` by what it wrote. For encoders that size a record first.
+   */
+  room(n: number): DataView {
+    this.ensure(n)
+    return this.view
+  }
+
   u8(value: number): void {
     this.ensure(1)
     this.buffer[this.length++] = value

@@ -59,8 +59,9 @@ export type FileJournalRecovery = {
 /**
  * An optional fast path a journal may offer (the file journal does): `count` records of one kind,
  * without message ids, whose payloads lie back to back in `bytes` (record i ends at `ends[i]`).
- * Resolves with the first record's sequence number once durable. The sequencer uses it when
- * present: no object per record.
+ * Resolves with the first record's sequence number once durable. The journal may write `bytes`
+ * in place, so the caller must leave them unchanged until the promise settles. The sequencer uses
+ * it when present: no object per record and no copy of the encoded commands.
  */
 export type PackedAppend = {
   appendPacked(
@@ -112,32 +113,39 @@ class Bytes {
 }
 
 /**
- * Builds one frame: a table of fixed-size record heads and a blob of message ids and payloads,
- * joined at `seal()`. A packed batch (payloads already back to back) is one copy of its bytes.
+ * Builds one frame: a table of fixed-size record heads and the payloads (with message ids), kept
+ * as a list of segments and written with one `writev` at `seal()`: no copy into a frame buffer,
+ * and the checksum runs over the segments in turn. Single records are copied into a blob; a
+ * packed batch's bytes are referenced, not copied (see {@link PackedAppend}).
  */
 class FrameBuilder {
   private readonly heads = new Bytes()
   private readonly blob = new Bytes()
-  private readonly frame = new Bytes()
+  /** Start in `blob` of what no segment covers yet. */
+  private blobStart = 0
+  private readonly segments: Uint8Array[] = []
+  private readonly header = Buffer.alloc(HEADER + BODY_HEADER)
+  private payloadBytes = 0
   count = 0
   firstSeq = 0
 
   /** Bytes of the frame so far (for the size limit). */
   get length(): number {
-    return HEADER + BODY_HEADER + this.heads.length + this.blob.length
+    return HEADER + BODY_HEADER + this.heads.length + this.payloadBytes
   }
 
-  private head(kind: number, timestamp: number, idLength: number, payloadLength: number): void {
-    const h = this.heads
-    h.ensure(RECORD_HEAD)
-    const v = h.view
-    const at = h.length
+  private head(
+    at: number,
+    kind: number,
+    timestamp: number,
+    idLength: number,
+    payloadLength: number,
+  ): void {
+    const v = this.heads.view
     v.setUint8(at, kind)
     v.setFloat64(at + 1, timestamp, true)
     v.setUint16(at + 9, idLength, true)
     v.setUint32(at + 11, payloadLength, true)
-    h.length = at + RECORD_HEAD
-    this.count++
   }
 
   add(
@@ -146,18 +154,27 @@ class FrameBuilder {
     messageId: Uint8Array | undefined,
     payload: Uint8Array,
   ): void {
-    this.head(kind, timestamp, messageId ? messageId.length : 0xffff, payload.length)
+    const h = this.heads
+    h.ensure(RECORD_HEAD)
+    this.head(h.length, kind, timestamp, messageId ? messageId.length : 0xffff, payload.length)
+    h.length += RECORD_HEAD
+    this.count++
     const blob = this.blob
-    blob.ensure((messageId?.length ?? 0) + payload.length)
+    const n = (messageId?.length ?? 0) + payload.length
+    blob.ensure(n)
     if (messageId) {
       blob.buffer.set(messageId, blob.length)
       blob.length += messageId.length
     }
     blob.buffer.set(payload, blob.length)
     blob.length += payload.length
+    this.payloadBytes += n
   }
 
-  /** `count` records of `kind` without message ids whose payloads are `bytes`, record i ending at `ends[i]`. */
+  /**
+   * `count` records of `kind` without message ids whose payloads are `bytes`, record i ending at
+   * `ends[i]`. `bytes` is referenced until the frame is written.
+   */
   addPacked(
     kind: number,
     count: number,
@@ -165,42 +182,81 @@ class FrameBuilder {
     ends: Float64Array,
     bytes: Uint8Array,
   ): void {
+    const h = this.heads
+    h.ensure(count * RECORD_HEAD)
+    let at = h.length
     let start = 0
     for (let i = 0; i < count; i++) {
       const end = ends[i]!
-      this.head(kind, timestamps[i]!, 0xffff, end - start)
+      this.head(at, kind, timestamps[i]!, 0xffff, end - start)
+      at += RECORD_HEAD
       start = end
     }
-    const blob = this.blob
-    blob.ensure(start)
-    blob.buffer.set(bytes.subarray(0, start), blob.length)
-    blob.length += start
+    h.length = at
+    this.count += count
+    this.cutBlob()
+    this.segments.push(bytes.subarray(0, start))
+    this.payloadBytes += start
   }
 
-  /** Fills the headers and returns the frame bytes (valid until the next reset of this builder). */
-  seal(): Buffer {
-    const f = this.frame
-    f.length = 0
-    f.ensure(this.length)
-    const b = f.buffer
-    b.writeDoubleLE(this.firstSeq, HEADER)
-    b.writeUInt32LE(this.count, HEADER + 8)
-    this.heads.buffer.copy(b, HEADER + BODY_HEADER, 0, this.heads.length)
-    this.blob.buffer.copy(b, HEADER + BODY_HEADER + this.heads.length, 0, this.blob.length)
-    const end = this.length
-    const body = b.subarray(HEADER, end)
-    b.writeUInt32LE(MAGIC, 0)
-    b.writeUInt32LE(body.length, 4)
-    b.writeUInt32LE(crc32(body), 8)
-    return b.subarray(0, end)
+  /** Ends the blob's current segment (later writes may move the blob; the segment keeps its bytes). */
+  private cutBlob(): void {
+    const blob = this.blob
+    if (blob.length > this.blobStart) {
+      this.segments.push(blob.buffer.subarray(this.blobStart, blob.length))
+      this.blobStart = blob.length
+    }
+  }
+
+  /** Fills the headers and returns the frame as buffers to write in order (valid until `reset`). */
+  seal(): Uint8Array[] {
+    this.cutBlob()
+    const header = this.header
+    const heads = this.heads.buffer.subarray(0, this.heads.length)
+    header.writeDoubleLE(this.firstSeq, HEADER)
+    header.writeUInt32LE(this.count, HEADER + 8)
+    const bodyHeader = header.subarray(HEADER)
+    let crc = crc32(heads, crc32(bodyHeader))
+    for (const segment of this.segments) crc = crc32(segment, crc)
+    header.writeUInt32LE(MAGIC, 0)
+    header.writeUInt32LE(this.length - HEADER, 4)
+    header.writeUInt32LE(crc, 8)
+    return [header, heads, ...this.segments]
   }
 
   reset(firstSeq: number): void {
     this.heads.length = 0
     this.blob.length = 0
+    this.blobStart = 0
+    this.segments.length = 0
+    this.payloadBytes = 0
     this.count = 0
     this.firstSeq = firstSeq
   }
+}
+
+/** Writes `buffers` in order at the end of the file, whatever the kernel takes per call. */
+async function writeAll(handle: FileHandle, buffers: Uint8Array[]): Promise<number> {
+  let total = 0
+  for (const b of buffers) total += b.length
+  let { bytesWritten } = await handle.writev(buffers)
+  if (bytesWritten === total) return total
+  // A short write (rare on files): the rest, buffer by buffer.
+  let skip = bytesWritten
+  for (const b of buffers) {
+    if (skip >= b.length) {
+      skip -= b.length
+      continue
+    }
+    let written = skip
+    skip = 0
+    while (written < b.length) {
+      ;({ bytesWritten } = await handle.write(b, written, b.length - written, null))
+      if (bytesWritten <= 0) throw new Error('write made no progress')
+      written += bytesWritten
+    }
+  }
+  return total
 }
 
 function parseBody(body: Buffer, offset: number, location: string): JournalRecord[] {
@@ -387,18 +443,13 @@ export async function openFileJournal(parameters: OpenFileJournalParameters): Pr
     pending = spare
     pending.reset(nextSeq)
     pendingSnapshot = undefined
-    const bytes = frame.seal()
+    const buffers = frame.seal()
     const offset = size
     try {
-      let written = 0
-      while (written < bytes.length) {
-        const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, null)
-        if (bytesWritten <= 0) throw new Error('write made no progress')
-        written += bytesWritten
-      }
+      const length = await writeAll(handle, buffers)
       await handle.datasync()
       syncCount++
-      size += bytes.length
+      size += length
       frames.push({ firstSeq: frame.firstSeq, count: frame.count, offset })
       lastSeq = frame.firstSeq + frame.count - 1
       if (snapshotSeq !== undefined) latestSnapshot = { seq: snapshotSeq, offset }

@@ -18,7 +18,8 @@ export class IdIndex {
 
   private static hash(key: number): number {
     const low = key | 0
-    const high = (key / 4294967296) | 0
+    // Ids below 2^32 (nearly all) skip the division.
+    const high = key > 0xffffffff ? (key / 4294967296) | 0 : 0
     let h = Math.imul(low ^ Math.imul(high, 0x85ebca6b), 0x9e3779b1)
     h ^= h >>> 15
     return h

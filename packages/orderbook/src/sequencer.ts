@@ -243,7 +243,7 @@ class Batch {
       throw error
     }
     if (this.count === this.times.length) this.grow()
-    this.commands.push(command)
+    this.commands[this.count] = command
     this.times[this.count] = time
     this.ends[this.count] = this.bytes.length
     this.count++
@@ -251,16 +251,17 @@ class Batch {
 
   addSnapshot(payload: Uint8Array, time: number): void {
     if (this.count === this.times.length) this.grow()
-    this.commands.push(undefined)
+    this.commands[this.count] = undefined
     this.snapshots.push(payload)
     this.times[this.count] = time
     this.ends[this.count] = this.bytes.length
     this.count++
   }
 
+  /** Empties the batch, keeping its storage (a batch of 250,000 commands would be garbage). */
   clear(): void {
+    this.commands.fill(undefined, 0, this.count)
     this.count = 0
-    this.commands.length = 0
     this.snapshots.length = 0
     this.bytes.reset()
   }

@@ -117,6 +117,43 @@ describe('file journal', () => {
     await journal.close()
   })
 
+  it('packed and single appends queued together share one frame, in order, byte-exact', async () => {
+    const path = tempPath()
+    const journal = await openFileJournal({ path })
+    await journal.append([{ kind: 'command', timestamp: 1, payload: bytes(1) }])
+    const syncsBefore = journal.syncCount
+    // Queued in one tick while nothing is being written: one frame of a blob segment, a packed
+    // segment (referenced, not copied), another blob segment and another packed one.
+    const packed = bytes(10, 11, 12, 20, 30, 31)
+    const more = bytes(40, 41, 42, 43)
+    const results = await Promise.all([
+      journal.append([{ kind: 'event', timestamp: 2, payload: bytes(2, 3), messageId: 'm-1' }]),
+      journal.appendPacked(
+        'command',
+        3,
+        new Float64Array([3, 4, 5]),
+        new Float64Array([3, 4, 6]),
+        packed,
+      ),
+      journal.append([{ kind: 'command', timestamp: 6, payload: bytes() }]),
+      journal.appendPacked('command', 2, new Float64Array([7, 8]), new Float64Array([1, 4]), more),
+    ])
+    expect(results).toEqual([{ seqs: [2] }, 3, { seqs: [6] }, 7])
+    expect(journal.syncCount).toBe(syncsBefore + 1)
+    expect(statSync(path).size).toBe(journal.size)
+    await journal.close()
+    expect(await readAll(path)).toEqual([
+      { seq: 1, kind: 'command', timestamp: 1, payload: bytes(1) },
+      { seq: 2, kind: 'event', timestamp: 2, payload: bytes(2, 3), messageId: 'm-1' },
+      { seq: 3, kind: 'command', timestamp: 3, payload: bytes(10, 11, 12) },
+      { seq: 4, kind: 'command', timestamp: 4, payload: bytes(20) },
+      { seq: 5, kind: 'command', timestamp: 5, payload: bytes(30, 31) },
+      { seq: 6, kind: 'command', timestamp: 6, payload: bytes() },
+      { seq: 7, kind: 'command', timestamp: 7, payload: bytes(40) },
+      { seq: 8, kind: 'command', timestamp: 8, payload: bytes(41, 42, 43) },
+    ])
+  })
+
   it('truncates a torn tail (an incomplete last frame) on open and continues after it', async () => {
     const path = tempPath()
     const offsets = await threeFrames(path)
