@@ -50,6 +50,8 @@ type HeaderField = readonly [number, string | number]
 const NO_OPTIONS = {}
 /** Output is written as soon as this many bytes are pending (else at the end of the turn). */
 const FLUSH_AT = 65_536
+/** Size of an output buffer: batches are carved from it until it is full (one allocation). */
+const OUT_BUFFER = 1 << 18
 
 /**
  * One FIX session with QuickFIX's rules: logon and logout handshakes, heartbeats and
@@ -89,8 +91,13 @@ export class FixSession implements FixSessionHandle {
   private logonSentAt = 0
   private resendRange: [number, number] | undefined
   private readonly queue = new Map<number, FixMessageView>()
+  /**
+   * Output buffer, carved front to back: `[outStart, outEnd)` is pending; bytes before
+   * `outStart` were handed to the transport and are never written again.
+   */
   private out: Buffer | undefined
-  private outLength = 0
+  private outStart = 0
+  private outEnd = 0
   private flushScheduled = false
   private resending = false
   private held: Uint8Array[] = []
@@ -201,7 +208,8 @@ export class FixSession implements FixSessionHandle {
     const wasLoggedOn = this.isLoggedOn
     this.transport = undefined
     this.out = undefined
-    this.outLength = 0
+    this.outStart = 0
+    this.outEnd = 0
     this.held = []
     this.resending = false
     this.receivedLogon = false
@@ -227,32 +235,28 @@ export class FixSession implements FixSessionHandle {
 
   // ---------------------------------------------------------------- output
 
-  /** Queues bytes for the transport; returns the queued copy (never written to again). */
-  private output(bytes: Uint8Array): Uint8Array {
-    if (this.resending) {
-      const copy = copyBytes(bytes)
-      this.held.push(copy)
-      return copy
-    }
-    return this.append(bytes)
+  /** Queues bytes for the transport (copied: `bytes` may be reused afterwards). */
+  private output(bytes: Uint8Array): void {
+    if (this.resending) this.held.push(copyBytes(bytes))
+    else this.append(bytes)
   }
 
-  private append(bytes: Uint8Array): Uint8Array {
-    if (!this.out || this.outLength + bytes.length > this.out.length) {
-      const size = Math.max(FLUSH_AT + 16_384, (this.outLength + bytes.length) * 2)
+  private append(bytes: Uint8Array): void {
+    const pending = this.outEnd - this.outStart
+    if (!this.out || this.outEnd + bytes.length > this.out.length) {
+      const size = Math.max(OUT_BUFFER, (pending + bytes.length) * 2)
       const next = Buffer.allocUnsafe(size)
-      if (this.out && this.outLength > 0) next.set(this.out.subarray(0, this.outLength))
+      if (this.out && pending > 0) next.set(this.out.subarray(this.outStart, this.outEnd))
       this.out = next
+      this.outStart = 0
+      this.outEnd = pending
     }
-    const at = this.outLength
-    const out = this.out
-    out.set(bytes, at)
-    this.outLength += bytes.length
+    this.out.set(bytes, this.outEnd)
+    this.outEnd += bytes.length
     if (!this.flushScheduled) {
       this.flushScheduled = true
       queueMicrotask(this.flushTask)
     }
-    return out.subarray(at, at + bytes.length)
   }
 
   /**
@@ -260,7 +264,7 @@ export class FixSession implements FixSessionHandle {
    * on it while we go on: flushing only at the end of a big read makes the two sides take turns.
    */
   private flushIfLarge(): void {
-    if (this.outLength >= FLUSH_AT) this.flush()
+    if (this.outEnd - this.outStart >= FLUSH_AT) this.flush()
   }
 
   private readonly flushTask = () => this.flush()
@@ -269,10 +273,10 @@ export class FixSession implements FixSessionHandle {
   flush(): void {
     this.flushScheduled = false
     this.store.flush()
-    if (this.out && this.outLength > 0 && this.transport) {
-      const chunk = this.out.subarray(0, this.outLength)
-      this.out = undefined
-      this.outLength = 0
+    if (this.out && this.outEnd > this.outStart && this.transport) {
+      // The transport may hold the bytes until written: the next batch goes after them.
+      const chunk = this.out.subarray(this.outStart, this.outEnd)
+      this.outStart = this.outEnd
       this.transport.write(chunk)
     }
   }
@@ -327,14 +331,12 @@ export class FixSession implements FixSessionHandle {
     const bytes = enc.finish()
     const admin = ADMIN_TYPES.has(msgType)
     const send = this.transport !== undefined && (admin || this.isLoggedOn)
-    // Output buffers are fresh for every flush and never written again once filled, so the
-    // store may keep the copy made for the output instead of making another.
-    const written = send ? this.output(bytes) : undefined
+    // Stored before it is sent: the transport only gets it at the next flush, after the store's.
     if (options.seqNum === undefined) {
-      if (written) this.store.put(seq, written, true)
-      else this.store.put(seq, bytes)
+      this.store.put(seq, bytes)
       this.store.setNextSenderSeqNum(seq + 1)
     }
+    if (send) this.output(bytes)
     if (send) {
       this.lastSentTime = now
       this.flushIfLarge()
