@@ -102,6 +102,8 @@ export class FixSession implements FixSessionHandle {
   private resending = false
   private held: Uint8Array[] = []
   private disconnecting = false
+  /** Clock reading for the message being received, -1 outside {@link FixSession.receive}. */
+  private receiveTime = -1
 
   constructor(config: FixSessionConfig, deps: FixSessionDeps) {
     this.config = config
@@ -295,7 +297,7 @@ export class FixSession implements FixSessionHandle {
       origSendingTime?: boolean
     } = {},
   ): number {
-    const now = this.clock.now()
+    const now = this.time()
     const seq = options.seqNum ?? this.store.nextSenderSeqNum
     const enc = this.encoder
     enc.begin(msgType)
@@ -486,9 +488,26 @@ export class FixSession implements FixSessionHandle {
     return ''
   }
 
+  /**
+   * The time: read once per received message and used for its checks and for what is sent while
+   * handling it (one clock read instead of three per message; SendingTime has milliseconds).
+   */
+  private time(): number {
+    return this.receiveTime >= 0 ? this.receiveTime : this.clock.now()
+  }
+
   /** Handles one framed message from the transport. */
   receive(bytes: Uint8Array, start: number, end: number): void {
     if (!this.transport) return
+    try {
+      this.receiveTime = this.clock.now()
+      this.receiveFrame(bytes, start, end)
+    } finally {
+      this.receiveTime = -1
+    }
+  }
+
+  private receiveFrame(bytes: Uint8Array, start: number, end: number): void {
     const view = this.view
     const garbled = tokenizeFixMessage(bytes, start, end, view, {
       dataLengthTag: this.validator.dictionary.dataLengthTag,
@@ -506,7 +525,7 @@ export class FixSession implements FixSessionHandle {
 
   /** Processes one tokenized message. */
   private next(view: FixMessageView, queued: boolean): void {
-    const now = this.clock.now()
+    const now = this.time()
     if (!this.checkSessionTime(now)) {
       this.emit({ type: 'info', text: 'message outside session time' })
       this.disconnect('outside session time')
@@ -606,6 +625,7 @@ export class FixSession implements FixSessionHandle {
   }
 
   private nextQueued(): void {
+    if (this.queue.size === 0) return
     for (;;) {
       const expected = this.store.nextTargetSeqNum
       const queued = this.queue.get(expected)
@@ -639,7 +659,7 @@ export class FixSession implements FixSessionHandle {
       this.disconnect('logon state is not valid for message')
       return false
     }
-    const now = this.clock.now()
+    const now = this.time()
     if (this.config.checkLatency ?? true) {
       const i = view.indexOf(52)
       const sent =
