@@ -47,6 +47,17 @@ const REVERSE_ROUTE: readonly (readonly [number, number])[] = [
 ]
 
 type HeaderField = readonly [number, string | number]
+
+/** `tag=value<SOH>` as the encoder writes it (Latin-1, `?` for other characters). */
+function encodeField(tag: number, value: string): Uint8Array {
+  const text = `${tag}=${value}\x01`
+  const out = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    out[i] = c > 255 ? 63 : c
+  }
+  return out
+}
 const NO_OPTIONS = {}
 /** Output is written as soon as this many bytes are pending (else at the end of the turn). */
 const FLUSH_AT = 65_536
@@ -75,6 +86,9 @@ export class FixSession implements FixSessionHandle {
   private readonly encoder: FixEncoder
   private readonly schedule: CompiledSchedule | undefined
   private readonly view = new FixMessageView()
+  /** `49=<SenderCompID><SOH>` and `56=<TargetCompID><SOH>`, encoded once. */
+  private readonly senderField: Uint8Array
+  private readonly targetField: Uint8Array
   private readonly maxLatencyMs: number
   private readonly validate: boolean
 
@@ -113,6 +127,8 @@ export class FixSession implements FixSessionHandle {
       targetCompId: config.targetCompId,
     }
     this.key = fixSessionKey(this.id)
+    this.senderField = encodeField(49, config.senderCompId)
+    this.targetField = encodeField(56, config.targetCompId)
     this.role = deps.role
     this.store = config.store
     this.application = deps.application ?? {}
@@ -303,11 +319,7 @@ export class FixSession implements FixSessionHandle {
     enc.begin(msgType)
     const extra = options.extraHeader
     if (!extra && !options.possDup) {
-      enc
-        .int(34, seq)
-        .str(49, this.id.senderCompId)
-        .timestamp(52, now)
-        .str(56, this.id.targetCompId)
+      enc.int(34, seq).raw(this.senderField).timestamp(52, now).raw(this.targetField)
     } else {
       const fields: HeaderField[] = [
         [34, seq],
