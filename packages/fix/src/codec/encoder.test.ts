@@ -109,6 +109,21 @@ describe('UTCTimestamp', () => {
     expect(parseUtcTimestamp('20261121-23:59:59')).toBe(ms - 7)
     expect(parseUtcTimestamp('20261121-23:59:59.007123')).toBe(ms)
   })
+  it('parses alternating seconds and days, and a bad fraction after a good prefix', () => {
+    const a = Date.UTC(2026, 10, 21, 23, 59, 59, 7)
+    const b = Date.UTC(2026, 10, 22, 0, 0, 0, 999)
+    for (let i = 0; i < 3; i++) {
+      expect(parseUtcTimestamp(formatUtcTimestamp(a))).toBe(a)
+      expect(parseUtcTimestamp(formatUtcTimestamp(b))).toBe(b)
+    }
+    expect(() => parseUtcTimestamp('20261122-00:00:00.9x9')).toThrowError(
+      expect.objectContaining({ code: 'FIX_INVALID_FIELD' }),
+    )
+    expect(() => parseUtcTimestamp('20261122-00:00:0x')).toThrowError(
+      expect.objectContaining({ code: 'FIX_INVALID_FIELD' }),
+    )
+    expect(parseUtcTimestamp('20261122-00:00:00')).toBe(b - 999)
+  })
   it('rejects malformed timestamps with a typed error', () => {
     for (const bad of [
       '20261321-00:00:00',

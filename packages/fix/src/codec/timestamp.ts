@@ -58,14 +58,28 @@ export function writeUtcTimestampSum(target: Uint8Array, offset: number, ms: num
   return prefixSum + 46 + a + b + c
 }
 
-let cachedDay = ''
-let cachedDayMs = 0
+/** The last `YYYYMMDD-HH:MM:SS` parsed (a message's timestamps repeat within a second). */
+const parsedPrefix = new Uint8Array(17)
+let parsedPrefixMs = Number.NaN
 
-function two(b: Uint8Array | string, p: number): number {
-  const a = typeof b === 'string' ? b.charCodeAt(p) - 48 : b[p]! - 48
-  const c = typeof b === 'string' ? b.charCodeAt(p + 1) - 48 : b[p + 1]! - 48
+function two(b: Uint8Array, p: number): number {
+  const a = b[p]! - 48
+  const c = b[p + 1]! - 48
   if (a < 0 || a > 9 || c < 0 || c > 9) return -1
   return a * 10 + c
+}
+
+/** Milliseconds of `YYYYMMDD-HH:MM:SS` at `start` (separators already checked), or NaN. */
+function parsePrefix(b: Uint8Array, start: number): number {
+  const y = two(b, start) * 100 + two(b, start + 2)
+  const m = two(b, start + 4)
+  const d = two(b, start + 6)
+  if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return Number.NaN
+  const h = two(b, start + 9)
+  const mi = two(b, start + 12)
+  const se = two(b, start + 15)
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return Number.NaN
+  return Date.UTC(y, m - 1, d) + ((h * 60 + mi) * 60 + se) * 1000
 }
 
 /**
@@ -77,25 +91,20 @@ export function parseUtcTimestampBytes(b: Uint8Array, start: number, end: number
   if (length < 17 || b[start + 8] !== 45 || b[start + 11] !== 58 || b[start + 14] !== 58) {
     return Number.NaN
   }
-  let dayMs: number
-  let same = cachedDay.length === 8
-  for (let i = 0; same && i < 8; i++) if (cachedDay.charCodeAt(i) !== b[start + i]) same = false
-  if (same) dayMs = cachedDayMs
-  else {
-    const y = two(b, start) * 100 + two(b, start + 2)
-    const m = two(b, start + 4)
-    const d = two(b, start + 6)
-    if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return Number.NaN
-    dayMs = Date.UTC(y, m - 1, d)
-    let s = ''
-    for (let i = 0; i < 8; i++) s += String.fromCharCode(b[start + i]!)
-    cachedDay = s
-    cachedDayMs = dayMs
+  let same = true
+  for (let i = 0; i < 17; i++) {
+    if (parsedPrefix[i] !== b[start + i]) {
+      same = false
+      break
+    }
   }
-  const h = two(b, start + 9)
-  const mi = two(b, start + 12)
-  const se = two(b, start + 15)
-  if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return Number.NaN
+  let secondMs = parsedPrefixMs
+  if (!same || Number.isNaN(secondMs)) {
+    secondMs = parsePrefix(b, start)
+    if (Number.isNaN(secondMs)) return Number.NaN
+    for (let i = 0; i < 17; i++) parsedPrefix[i] = b[start + i]!
+    parsedPrefixMs = secondMs
+  }
   let ms = 0
   if (length > 17) {
     if (b[start + 17] !== 46 || length < 19 || length > 27) return Number.NaN
@@ -108,7 +117,7 @@ export function parseUtcTimestampBytes(b: Uint8Array, start: number, end: number
     }
     ms = Math.floor(ms)
   }
-  return dayMs + ((h * 60 + mi) * 60 + se) * 1000 + ms
+  return secondMs + ms
 }
 
 /**
