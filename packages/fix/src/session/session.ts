@@ -15,7 +15,7 @@ import {
   sessionRejectText,
 } from '../codec/rejectReasons.js'
 import { parseUtcTimestampBytes } from '../codec/timestamp.js'
-import { tokenizeFixMessage } from '../codec/tokenize.js'
+import { type TokenizeOptions, tokenizeFixMessage } from '../codec/tokenize.js'
 import { FixValidator } from '../codec/validate.js'
 import type { FixMessageStore } from '../store/messageStore.js'
 
@@ -86,6 +86,7 @@ export class FixSession implements FixSessionHandle {
   private readonly encoder: FixEncoder
   private readonly schedule: CompiledSchedule | undefined
   private readonly view = new FixMessageView()
+  private readonly tokenizeOptions: TokenizeOptions
   /** `49=<SenderCompID><SOH>` and `56=<TargetCompID><SOH>`, encoded once. */
   private readonly senderField: Uint8Array
   private readonly targetField: Uint8Array
@@ -139,6 +140,7 @@ export class FixSession implements FixSessionHandle {
       ...(config.dictionary ? { dictionary: config.dictionary } : {}),
     })
     this.encoder = new FixEncoder({ beginString: this.id.beginString })
+    this.tokenizeOptions = { dataLengthTag: this.validator.dictionary.dataLengthTag }
     this.schedule = config.schedule ? compileSchedule(config.schedule) : undefined
     this.maxLatencyMs = (config.maxLatencySeconds ?? 120) * 1000
     this.validate = config.validate ?? true
@@ -521,9 +523,7 @@ export class FixSession implements FixSessionHandle {
 
   private receiveFrame(bytes: Uint8Array, start: number, end: number): void {
     const view = this.view
-    const garbled = tokenizeFixMessage(bytes, start, end, view, {
-      dataLengthTag: this.validator.dictionary.dataLengthTag,
-    })
+    const garbled = tokenizeFixMessage(bytes, start, end, view, this.tokenizeOptions)
     if (garbled) {
       this.emit({ type: 'garbled', reason: garbled })
       if (FixSession.identifyType(bytes, start, end) === 'A' && !this.receivedLogon) {
