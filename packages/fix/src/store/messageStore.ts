@@ -35,13 +35,15 @@ export type FixMessageStore = {
   close(): void
 }
 
-/** Bytes per arena chunk of the memory store (a larger message gets a chunk of its own). */
+/** Largest arena chunk of the memory store (a larger message gets a chunk of its own). */
 const ARENA_CHUNK = 1 << 20
+/** First arena chunk: chunks double up to {@link ARENA_CHUNK}, so a quiet session stays small. */
+const FIRST_CHUNK = 1 << 16
 
 /**
  * An in-memory {@link FixMessageStore} (tests, benchmarks, sessions that reset on every logon).
- * Messages are copied into 1 MiB chunks and indexed by typed arrays, so holding a day of
- * messages costs the garbage collector a few objects, not one per message.
+ * Messages are copied into chunks (64 KiB doubling to 1 MiB) and indexed by typed arrays, so
+ * holding a day of messages costs the garbage collector a few objects, not one per message.
  */
 export function createMemoryStore(parameters: { creationTime?: number } = {}): FixMessageStore {
   let sender = 1
@@ -71,7 +73,8 @@ export function createMemoryStore(parameters: { creationTime?: number } = {}): F
     put(seqNum, bytes) {
       const length = bytes.length
       if (used + length > chunk.length) {
-        chunk = new Uint8Array(Math.max(ARENA_CHUNK, length))
+        const size = Math.min(ARENA_CHUNK, FIRST_CHUNK * 2 ** chunks.length)
+        chunk = new Uint8Array(Math.max(size, length))
         chunks.push(chunk)
         used = 0
       }
