@@ -55,6 +55,50 @@ describe('FixEncoder', () => {
     expect(view.get(2)).toBe(String(2n ** 70n))
     expect(view.get(3)).toBe('0')
   })
+
+  it('writes every integer width, both sides of 2^31, and timestamps across seconds (CheckSum checked)', () => {
+    const encoder = new FixEncoder()
+    const ints = [
+      9,
+      10,
+      99,
+      100,
+      101,
+      999_999,
+      1_000_000,
+      2_147_483_647,
+      2_147_483_648,
+      4_294_967_296,
+      Number.MAX_SAFE_INTEGER,
+    ]
+    const times = [
+      0,
+      999,
+      1000,
+      Date.UTC(2026, 10, 22, 1, 2, 3, 45),
+      Date.UTC(2099, 11, 31, 23, 59, 59, 999),
+    ]
+    for (const n of ints) {
+      for (const ms of times) {
+        // parseFixMessage checks BodyLength and CheckSum.
+        const view = parseFixMessage(
+          encoder
+            .begin('0')
+            .int(34, n)
+            .timestamp(52, ms)
+            .raw(Buffer.from('49=A\x0156=B\x01'))
+            .finish(),
+        )
+        expect([view.get(34), view.get(52), view.get(49), view.get(56)]).toEqual([
+          String(n),
+          formatUtcTimestamp(ms),
+          'A',
+          'B',
+        ])
+      }
+    }
+    expect(formatUtcTimestamp(999)).toBe('19700101-00:00:00.999')
+  })
 })
 
 describe('UTCTimestamp', () => {
@@ -64,6 +108,21 @@ describe('UTCTimestamp', () => {
     expect(parseUtcTimestamp('20261121-23:59:59.007')).toBe(ms)
     expect(parseUtcTimestamp('20261121-23:59:59')).toBe(ms - 7)
     expect(parseUtcTimestamp('20261121-23:59:59.007123')).toBe(ms)
+  })
+  it('parses alternating seconds and days, and a bad fraction after a good prefix', () => {
+    const a = Date.UTC(2026, 10, 21, 23, 59, 59, 7)
+    const b = Date.UTC(2026, 10, 22, 0, 0, 0, 999)
+    for (let i = 0; i < 3; i++) {
+      expect(parseUtcTimestamp(formatUtcTimestamp(a))).toBe(a)
+      expect(parseUtcTimestamp(formatUtcTimestamp(b))).toBe(b)
+    }
+    expect(() => parseUtcTimestamp('20261122-00:00:00.9x9')).toThrowError(
+      expect.objectContaining({ code: 'FIX_INVALID_FIELD' }),
+    )
+    expect(() => parseUtcTimestamp('20261122-00:00:0x')).toThrowError(
+      expect.objectContaining({ code: 'FIX_INVALID_FIELD' }),
+    )
+    expect(parseUtcTimestamp('20261122-00:00:00')).toBe(b - 999)
   })
   it('rejects malformed timestamps with a typed error', () => {
     for (const bad of [

@@ -1,4 +1,4 @@
-import { writeUtcTimestamp } from './timestamp.js'
+import { writeUtcTimestampSum } from './timestamp.js'
 
 /** What a message body (or a group entry) is written with. */
 export type FixFieldWriter = {
@@ -132,7 +132,18 @@ export class FixEncoder implements FixFieldWriter {
     const start = this.pos
     let p = start
     if (value < 10) b[p++] = 48 + value
-    else {
+    else if (value <= 0x7fffffff) {
+      // Sequence numbers, counts, quantities: 32-bit integer division is much cheaper.
+      let digits = 1
+      for (let v = value; v >= 10; v = (v / 10) | 0) digits++
+      let v = value
+      for (let i = digits - 1; i >= 0; i--) {
+        const q = (v / 10) | 0
+        b[p + i] = 48 + v - q * 10
+        v = q
+      }
+      p += digits
+    } else {
       let digits = 1
       for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++
       let v = value
@@ -155,11 +166,9 @@ export class FixEncoder implements FixFieldWriter {
     this.ensure(32)
     this.tag(tag)
     const start = this.pos
-    this.pos = writeUtcTimestamp(this.buf, start, ms)
-    this.buf[this.pos++] = 1
-    let sum = this.sum
-    for (let i = start; i < this.pos; i++) sum += this.buf[i]!
-    this.sum = sum
+    this.sum += writeUtcTimestampSum(this.buf, start, ms) + 1
+    this.buf[start + 21] = 1
+    this.pos = start + 22
     return this
   }
 
@@ -176,11 +185,23 @@ export class FixEncoder implements FixFieldWriter {
   }
 
   raw(fields: Uint8Array): this {
-    this.ensure(fields.length)
-    this.buf.set(fields, this.pos)
-    this.pos += fields.length
+    const length = fields.length
+    this.ensure(length)
+    const b = this.buf
+    const p = this.pos
     let sum = this.sum
-    for (let i = 0; i < fields.length; i++) sum += fields[i]!
+    if (length <= 64) {
+      // Short runs (a header field or two): one loop copies and sums, no native call.
+      for (let i = 0; i < length; i++) {
+        const c = fields[i]!
+        b[p + i] = c
+        sum += c
+      }
+    } else {
+      b.set(fields, p)
+      for (let i = 0; i < length; i++) sum += fields[i]!
+    }
+    this.pos = p + length
     this.sum = sum
     return this
   }

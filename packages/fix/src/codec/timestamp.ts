@@ -6,12 +6,18 @@ const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`)
 let cachedSecond = Number.NaN
 let cachedPrefix = ''
 const prefixBytes = new Uint8Array(17)
+/** Sum of `prefixBytes` (for CheckSum). */
+let prefixSum = 0
 
 function prefixFor(second: number): string {
   if (second !== cachedSecond) {
     const d = new Date(second * 1000)
     cachedPrefix = `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}-${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
-    for (let i = 0; i < 17; i++) prefixBytes[i] = cachedPrefix.charCodeAt(i)
+    prefixSum = 0
+    for (let i = 0; i < 17; i++) {
+      prefixBytes[i] = cachedPrefix.charCodeAt(i)
+      prefixSum += prefixBytes[i]!
+    }
     cachedSecond = second
   }
   return cachedPrefix
@@ -28,25 +34,52 @@ export function formatUtcTimestamp(ms: number): string {
 
 /** Writes `YYYYMMDD-HH:MM:SS.sss` (21 bytes) at `offset`; returns the offset after it. */
 export function writeUtcTimestamp(target: Uint8Array, offset: number, ms: number): number {
-  const second = Math.floor(ms / 1000)
-  prefixFor(second)
-  target.set(prefixBytes, offset)
-  const milli = ms - second * 1000
-  target[offset + 17] = 46
-  target[offset + 18] = 48 + Math.floor(milli / 100)
-  target[offset + 19] = 48 + (Math.floor(milli / 10) % 10)
-  target[offset + 20] = 48 + (milli % 10)
+  writeUtcTimestampSum(target, offset, ms)
   return offset + 21
 }
 
-let cachedDay = ''
-let cachedDayMs = 0
+/**
+ * Writes `YYYYMMDD-HH:MM:SS.sss` (21 bytes) at `offset`; returns the sum of the bytes written
+ * (for CheckSum; the date and time up to the second are summed once per second).
+ */
+export function writeUtcTimestampSum(target: Uint8Array, offset: number, ms: number): number {
+  const second = Math.floor(ms / 1000)
+  prefixFor(second)
+  // A loop beats TypedArray#set for 17 bytes (the native call dominates).
+  for (let i = 0; i < 17; i++) target[offset + i] = prefixBytes[i]!
+  const milli = ms - second * 1000
+  const a = 48 + Math.floor(milli / 100)
+  const b = 48 + (Math.floor(milli / 10) % 10)
+  const c = 48 + (milli % 10)
+  target[offset + 17] = 46
+  target[offset + 18] = a
+  target[offset + 19] = b
+  target[offset + 20] = c
+  return prefixSum + 46 + a + b + c
+}
 
-function two(b: Uint8Array | string, p: number): number {
-  const a = typeof b === 'string' ? b.charCodeAt(p) - 48 : b[p]! - 48
-  const c = typeof b === 'string' ? b.charCodeAt(p + 1) - 48 : b[p + 1]! - 48
+/** The last `YYYYMMDD-HH:MM:SS` parsed (a message's timestamps repeat within a second). */
+const parsedPrefix = new Uint8Array(17)
+let parsedPrefixMs = Number.NaN
+
+function two(b: Uint8Array, p: number): number {
+  const a = b[p]! - 48
+  const c = b[p + 1]! - 48
   if (a < 0 || a > 9 || c < 0 || c > 9) return -1
   return a * 10 + c
+}
+
+/** Milliseconds of `YYYYMMDD-HH:MM:SS` at `start` (separators already checked), or NaN. */
+function parsePrefix(b: Uint8Array, start: number): number {
+  const y = two(b, start) * 100 + two(b, start + 2)
+  const m = two(b, start + 4)
+  const d = two(b, start + 6)
+  if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return Number.NaN
+  const h = two(b, start + 9)
+  const mi = two(b, start + 12)
+  const se = two(b, start + 15)
+  if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return Number.NaN
+  return Date.UTC(y, m - 1, d) + ((h * 60 + mi) * 60 + se) * 1000
 }
 
 /**
@@ -58,25 +91,20 @@ export function parseUtcTimestampBytes(b: Uint8Array, start: number, end: number
   if (length < 17 || b[start + 8] !== 45 || b[start + 11] !== 58 || b[start + 14] !== 58) {
     return Number.NaN
   }
-  let dayMs: number
-  let same = cachedDay.length === 8
-  for (let i = 0; same && i < 8; i++) if (cachedDay.charCodeAt(i) !== b[start + i]) same = false
-  if (same) dayMs = cachedDayMs
-  else {
-    const y = two(b, start) * 100 + two(b, start + 2)
-    const m = two(b, start + 4)
-    const d = two(b, start + 6)
-    if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31) return Number.NaN
-    dayMs = Date.UTC(y, m - 1, d)
-    let s = ''
-    for (let i = 0; i < 8; i++) s += String.fromCharCode(b[start + i]!)
-    cachedDay = s
-    cachedDayMs = dayMs
+  let same = true
+  for (let i = 0; i < 17; i++) {
+    if (parsedPrefix[i] !== b[start + i]) {
+      same = false
+      break
+    }
   }
-  const h = two(b, start + 9)
-  const mi = two(b, start + 12)
-  const se = two(b, start + 15)
-  if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) return Number.NaN
+  let secondMs = parsedPrefixMs
+  if (!same || Number.isNaN(secondMs)) {
+    secondMs = parsePrefix(b, start)
+    if (Number.isNaN(secondMs)) return Number.NaN
+    for (let i = 0; i < 17; i++) parsedPrefix[i] = b[start + i]!
+    parsedPrefixMs = secondMs
+  }
   let ms = 0
   if (length > 17) {
     if (b[start + 17] !== 46 || length < 19 || length > 27) return Number.NaN
@@ -89,7 +117,7 @@ export function parseUtcTimestampBytes(b: Uint8Array, start: number, end: number
     }
     ms = Math.floor(ms)
   }
-  return dayMs + ((h * 60 + mi) * 60 + se) * 1000 + ms
+  return secondMs + ms
 }
 
 /**

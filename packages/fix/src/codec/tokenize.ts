@@ -64,8 +64,12 @@ export function tokenizeFixMessage(
   const maxFields = options?.maxFields ?? 4096
   let data: Int32Array
   if (options?.dataLengthTag) {
-    data = tables.get(options.dataLengthTag) ?? dataTable(options.dataLengthTag)
-    tables.set(options.dataLengthTag, data)
+    let cached = tables.get(options.dataLengthTag)
+    if (cached === undefined) {
+      cached = dataTable(options.dataLengthTag)
+      tables.set(options.dataLengthTag, cached)
+    }
+    data = cached
   } else data = defaultDataTable ?? dataTable(undefined)
 
   view.bytes = bytes

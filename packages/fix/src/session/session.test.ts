@@ -226,3 +226,64 @@ describe('FixSession rules (manual clock)', () => {
     expect(s.session.nextTargetSeqNum).toBe(4)
   })
 })
+
+describe('FixSession output buffer', () => {
+  it('never writes again to bytes handed to the transport, across flushes and buffers', () => {
+    const clock = createManualClock(START)
+    const store = createMemoryStore()
+    const session = new FixSession(
+      { senderCompId: 'ISLD', targetCompId: 'TW44', store },
+      { role: 'acceptor', clock },
+    )
+    // Keep the very views the session hands over (a socket may hold them until written).
+    const written: Uint8Array[] = []
+    session.attach({ write: (b) => written.push(b), end: () => {} })
+    const logon = new FixEncoder()
+      .begin('A')
+      .int(34, 1)
+      .str(49, 'TW44')
+      .str(52, formatUtcTimestamp(START))
+      .str(56, 'ISLD')
+      .int(98, 0)
+      .int(108, 30)
+      .finish()
+    session.receive(logon, 0, logon.length)
+    session.flush()
+    const order = (n: number) =>
+      buildNewOrderSingle({
+        clOrdId: `C${n}`,
+        symbol: 'BTC-USDC',
+        side: '1',
+        transactTime: START,
+        orderQty: '1',
+        ordType: '1',
+      })
+    // Batches of growing size: small flushes, flushes past 64 KiB inside a batch, and more than
+    // 256 KiB in all (new output buffers with pending bytes carried over).
+    let n = 0
+    for (const size of [1, 3, 500, 1, 2500, 7, 1200]) {
+      for (let i = 0; i < size; i++) session.send(order(++n))
+      session.flush()
+    }
+    expect(written.reduce((a, b) => a + b.length, 0)).toBeGreaterThan(2 * 262_144)
+    const framer = new FixFramer()
+    const seen: string[] = []
+    for (const chunk of written) {
+      framer.push(chunk)
+      while (framer.next() === 'frame') {
+        const v = new FixMessageView()
+        expect(tokenizeFixMessage(framer.frameBytes, framer.frameStart, framer.frameEnd, v)).toBe(
+          undefined,
+        )
+        if (v.msgType === 'D') seen.push(`${v.getInt(34)}:${readNewOrderSingle(v).clOrdId}`)
+      }
+    }
+    expect(seen).toEqual(Array.from({ length: n }, (_, i) => `${i + 2}:C${i + 1}`))
+    // The store holds the same bytes.
+    const stored = store.getRange(2, n + 1, n)
+    expect(stored.length).toBe(n)
+    const v = new FixMessageView()
+    tokenizeFixMessage(stored[n - 1]!.bytes, 0, stored[n - 1]!.bytes.length, v)
+    expect(readNewOrderSingle(v).clOrdId).toBe(`C${n}`)
+  })
+})

@@ -15,7 +15,7 @@ import {
   sessionRejectText,
 } from '../codec/rejectReasons.js'
 import { parseUtcTimestampBytes } from '../codec/timestamp.js'
-import { tokenizeFixMessage } from '../codec/tokenize.js'
+import { type TokenizeOptions, tokenizeFixMessage } from '../codec/tokenize.js'
 import { FixValidator } from '../codec/validate.js'
 import type { FixMessageStore } from '../store/messageStore.js'
 
@@ -47,9 +47,22 @@ const REVERSE_ROUTE: readonly (readonly [number, number])[] = [
 ]
 
 type HeaderField = readonly [number, string | number]
+
+/** `tag=value<SOH>` as the encoder writes it (Latin-1, `?` for other characters). */
+function encodeField(tag: number, value: string): Uint8Array {
+  const text = `${tag}=${value}\x01`
+  const out = new Uint8Array(text.length)
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    out[i] = c > 255 ? 63 : c
+  }
+  return out
+}
 const NO_OPTIONS = {}
 /** Output is written as soon as this many bytes are pending (else at the end of the turn). */
 const FLUSH_AT = 65_536
+/** Size of an output buffer: batches are carved from it until it is full (one allocation). */
+const OUT_BUFFER = 1 << 18
 
 /**
  * One FIX session with QuickFIX's rules: logon and logout handshakes, heartbeats and
@@ -73,6 +86,10 @@ export class FixSession implements FixSessionHandle {
   private readonly encoder: FixEncoder
   private readonly schedule: CompiledSchedule | undefined
   private readonly view = new FixMessageView()
+  private readonly tokenizeOptions: TokenizeOptions
+  /** `49=<SenderCompID><SOH>` and `56=<TargetCompID><SOH>`, encoded once. */
+  private readonly senderField: Uint8Array
+  private readonly targetField: Uint8Array
   private readonly maxLatencyMs: number
   private readonly validate: boolean
 
@@ -89,12 +106,19 @@ export class FixSession implements FixSessionHandle {
   private logonSentAt = 0
   private resendRange: [number, number] | undefined
   private readonly queue = new Map<number, FixMessageView>()
+  /**
+   * Output buffer, carved front to back: `[outStart, outEnd)` is pending; bytes before
+   * `outStart` were handed to the transport and are never written again.
+   */
   private out: Buffer | undefined
-  private outLength = 0
+  private outStart = 0
+  private outEnd = 0
   private flushScheduled = false
   private resending = false
   private held: Uint8Array[] = []
   private disconnecting = false
+  /** Clock reading for the message being received, -1 outside {@link FixSession.receive}. */
+  private receiveTime = -1
 
   constructor(config: FixSessionConfig, deps: FixSessionDeps) {
     this.config = config
@@ -104,6 +128,8 @@ export class FixSession implements FixSessionHandle {
       targetCompId: config.targetCompId,
     }
     this.key = fixSessionKey(this.id)
+    this.senderField = encodeField(49, config.senderCompId)
+    this.targetField = encodeField(56, config.targetCompId)
     this.role = deps.role
     this.store = config.store
     this.application = deps.application ?? {}
@@ -114,6 +140,7 @@ export class FixSession implements FixSessionHandle {
       ...(config.dictionary ? { dictionary: config.dictionary } : {}),
     })
     this.encoder = new FixEncoder({ beginString: this.id.beginString })
+    this.tokenizeOptions = { dataLengthTag: this.validator.dictionary.dataLengthTag }
     this.schedule = config.schedule ? compileSchedule(config.schedule) : undefined
     this.maxLatencyMs = (config.maxLatencySeconds ?? 120) * 1000
     this.validate = config.validate ?? true
@@ -201,7 +228,8 @@ export class FixSession implements FixSessionHandle {
     const wasLoggedOn = this.isLoggedOn
     this.transport = undefined
     this.out = undefined
-    this.outLength = 0
+    this.outStart = 0
+    this.outEnd = 0
     this.held = []
     this.resending = false
     this.receivedLogon = false
@@ -227,32 +255,28 @@ export class FixSession implements FixSessionHandle {
 
   // ---------------------------------------------------------------- output
 
-  /** Queues bytes for the transport; returns the queued copy (never written to again). */
-  private output(bytes: Uint8Array): Uint8Array {
-    if (this.resending) {
-      const copy = copyBytes(bytes)
-      this.held.push(copy)
-      return copy
-    }
-    return this.append(bytes)
+  /** Queues bytes for the transport (copied: `bytes` may be reused afterwards). */
+  private output(bytes: Uint8Array): void {
+    if (this.resending) this.held.push(copyBytes(bytes))
+    else this.append(bytes)
   }
 
-  private append(bytes: Uint8Array): Uint8Array {
-    if (!this.out || this.outLength + bytes.length > this.out.length) {
-      const size = Math.max(FLUSH_AT + 16_384, (this.outLength + bytes.length) * 2)
+  private append(bytes: Uint8Array): void {
+    const pending = this.outEnd - this.outStart
+    if (!this.out || this.outEnd + bytes.length > this.out.length) {
+      const size = Math.max(OUT_BUFFER, (pending + bytes.length) * 2)
       const next = Buffer.allocUnsafe(size)
-      if (this.out && this.outLength > 0) next.set(this.out.subarray(0, this.outLength))
+      if (this.out && pending > 0) next.set(this.out.subarray(this.outStart, this.outEnd))
       this.out = next
+      this.outStart = 0
+      this.outEnd = pending
     }
-    const at = this.outLength
-    const out = this.out
-    out.set(bytes, at)
-    this.outLength += bytes.length
+    this.out.set(bytes, this.outEnd)
+    this.outEnd += bytes.length
     if (!this.flushScheduled) {
       this.flushScheduled = true
       queueMicrotask(this.flushTask)
     }
-    return out.subarray(at, at + bytes.length)
   }
 
   /**
@@ -260,7 +284,7 @@ export class FixSession implements FixSessionHandle {
    * on it while we go on: flushing only at the end of a big read makes the two sides take turns.
    */
   private flushIfLarge(): void {
-    if (this.outLength >= FLUSH_AT) this.flush()
+    if (this.outEnd - this.outStart >= FLUSH_AT) this.flush()
   }
 
   private readonly flushTask = () => this.flush()
@@ -269,10 +293,10 @@ export class FixSession implements FixSessionHandle {
   flush(): void {
     this.flushScheduled = false
     this.store.flush()
-    if (this.out && this.outLength > 0 && this.transport) {
-      const chunk = this.out.subarray(0, this.outLength)
-      this.out = undefined
-      this.outLength = 0
+    if (this.out && this.outEnd > this.outStart && this.transport) {
+      // The transport may hold the bytes until written: the next batch goes after them.
+      const chunk = this.out.subarray(this.outStart, this.outEnd)
+      this.outStart = this.outEnd
       this.transport.write(chunk)
     }
   }
@@ -291,17 +315,13 @@ export class FixSession implements FixSessionHandle {
       origSendingTime?: boolean
     } = {},
   ): number {
-    const now = this.clock.now()
+    const now = this.time()
     const seq = options.seqNum ?? this.store.nextSenderSeqNum
     const enc = this.encoder
     enc.begin(msgType)
     const extra = options.extraHeader
     if (!extra && !options.possDup) {
-      enc
-        .int(34, seq)
-        .str(49, this.id.senderCompId)
-        .timestamp(52, now)
-        .str(56, this.id.targetCompId)
+      enc.int(34, seq).raw(this.senderField).timestamp(52, now).raw(this.targetField)
     } else {
       const fields: HeaderField[] = [
         [34, seq],
@@ -327,14 +347,12 @@ export class FixSession implements FixSessionHandle {
     const bytes = enc.finish()
     const admin = ADMIN_TYPES.has(msgType)
     const send = this.transport !== undefined && (admin || this.isLoggedOn)
-    // Output buffers are fresh for every flush and never written again once filled, so the
-    // store may keep the copy made for the output instead of making another.
-    const written = send ? this.output(bytes) : undefined
+    // Stored before it is sent: the transport only gets it at the next flush, after the store's.
     if (options.seqNum === undefined) {
-      if (written) this.store.put(seq, written, true)
-      else this.store.put(seq, bytes)
+      this.store.put(seq, bytes)
       this.store.setNextSenderSeqNum(seq + 1)
     }
+    if (send) this.output(bytes)
     if (send) {
       this.lastSentTime = now
       this.flushIfLarge()
@@ -484,13 +502,28 @@ export class FixSession implements FixSessionHandle {
     return ''
   }
 
+  /**
+   * The time: read once per received message and used for its checks and for what is sent while
+   * handling it (one clock read instead of three per message; SendingTime has milliseconds).
+   */
+  private time(): number {
+    return this.receiveTime >= 0 ? this.receiveTime : this.clock.now()
+  }
+
   /** Handles one framed message from the transport. */
   receive(bytes: Uint8Array, start: number, end: number): void {
     if (!this.transport) return
+    try {
+      this.receiveTime = this.clock.now()
+      this.receiveFrame(bytes, start, end)
+    } finally {
+      this.receiveTime = -1
+    }
+  }
+
+  private receiveFrame(bytes: Uint8Array, start: number, end: number): void {
     const view = this.view
-    const garbled = tokenizeFixMessage(bytes, start, end, view, {
-      dataLengthTag: this.validator.dictionary.dataLengthTag,
-    })
+    const garbled = tokenizeFixMessage(bytes, start, end, view, this.tokenizeOptions)
     if (garbled) {
       this.emit({ type: 'garbled', reason: garbled })
       if (FixSession.identifyType(bytes, start, end) === 'A' && !this.receivedLogon) {
@@ -504,7 +537,7 @@ export class FixSession implements FixSessionHandle {
 
   /** Processes one tokenized message. */
   private next(view: FixMessageView, queued: boolean): void {
-    const now = this.clock.now()
+    const now = this.time()
     if (!this.checkSessionTime(now)) {
       this.emit({ type: 'info', text: 'message outside session time' })
       this.disconnect('outside session time')
@@ -604,6 +637,7 @@ export class FixSession implements FixSessionHandle {
   }
 
   private nextQueued(): void {
+    if (this.queue.size === 0) return
     for (;;) {
       const expected = this.store.nextTargetSeqNum
       const queued = this.queue.get(expected)
@@ -637,7 +671,7 @@ export class FixSession implements FixSessionHandle {
       this.disconnect('logon state is not valid for message')
       return false
     }
-    const now = this.clock.now()
+    const now = this.time()
     if (this.config.checkLatency ?? true) {
       const i = view.indexOf(52)
       const sent =

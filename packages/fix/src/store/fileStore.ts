@@ -11,6 +11,7 @@ import {
 import { join } from 'node:path'
 import { FixStoreCorruptError, FixStoreIoError } from '../errors.js'
 import type { FixMessageStore, StoredFixMessage } from './messageStore.js'
+import { SeqNumIndex } from './seqNumIndex.js'
 
 /** Parameters of {@link openFileStore}. */
 export type OpenFileStoreParameters = {
@@ -32,6 +33,8 @@ export type FileStore = FixMessageStore & {
 
 const RECORD_HEADER = 8
 const MAX_RECORD = 64 << 20
+/** Initial size of the buffer of records waiting for `flush()` (grows when a batch needs it). */
+const PENDING_BUFFER = 1 << 16
 
 function io<T>(what: string, fn: () => T): T {
   try {
@@ -89,7 +92,7 @@ export function openFileStore(parameters: OpenFileStoreParameters): FileStore {
   if (/^\d+/.test(sessionText)) created = Number.parseInt(sessionText, 10)
 
   // Index the body file.
-  const index = new Map<number, { offset: number; length: number }>()
+  const index = new SeqNumIndex()
   let bodySize = io('stat the body file', () => fstatSync(bodyFd).size)
   {
     const header = Buffer.alloc(RECORD_HEADER)
@@ -105,7 +108,7 @@ export function openFileStore(parameters: OpenFileStoreParameters): FileStore {
         })
       }
       if (offset + RECORD_HEADER + length > bodySize) break
-      index.set(seq, { offset: offset + RECORD_HEADER, length })
+      index.set(seq, offset + RECORD_HEADER, length)
       offset += RECORD_HEADER + length
     }
     if (offset < bodySize) {
@@ -115,7 +118,7 @@ export function openFileStore(parameters: OpenFileStoreParameters): FileStore {
     }
   }
   // A sender number behind what the body holds (seqnums lost) would reuse numbers: never.
-  for (const seq of index.keys()) if (seq >= sender) sender = seq + 1
+  if (index.maxSeqNum >= sender) sender = index.maxSeqNum + 1
 
   const writeSession = () =>
     io('write the session file', () => {
@@ -123,7 +126,8 @@ export function openFileStore(parameters: OpenFileStoreParameters): FileStore {
     })
   if (sessionText.length === 0) writeSession()
 
-  let pending: Buffer[] = []
+  // Records not yet written, one after the other (one copy of each message).
+  let pending = Buffer.allocUnsafe(PENDING_BUFFER)
   let pendingBytes = 0
   let seqDirty = !seqMatch
   const seqBuf = Buffer.alloc(22)
@@ -155,28 +159,32 @@ export function openFileStore(parameters: OpenFileStoreParameters): FileStore {
       }
     },
     put(seqNum, bytes) {
-      const record = Buffer.allocUnsafe(RECORD_HEADER + bytes.length)
-      record.writeUInt32LE(seqNum, 0)
-      record.writeUInt32LE(bytes.length, 4)
-      record.set(bytes, RECORD_HEADER)
-      index.set(seqNum, { offset: bodySize + pendingBytes + RECORD_HEADER, length: bytes.length })
-      pending.push(record)
-      pendingBytes += record.length
+      const size = RECORD_HEADER + bytes.length
+      if (pendingBytes + size > pending.length) {
+        const next = Buffer.allocUnsafe(Math.max(pending.length * 2, pendingBytes + size))
+        pending.copy(next, 0, 0, pendingBytes)
+        pending = next
+      }
+      pending.writeUInt32LE(seqNum, pendingBytes)
+      pending.writeUInt32LE(bytes.length, pendingBytes + 4)
+      pending.set(bytes, pendingBytes + RECORD_HEADER)
+      index.set(seqNum, bodySize + pendingBytes + RECORD_HEADER, bytes.length)
+      pendingBytes += size
     },
     getRange(begin, end, limit) {
       store.flush()
       const out: StoredFixMessage[] = []
       for (let seq = begin; seq <= end && out.length < limit; seq++) {
-        const at = index.get(seq)
-        if (!at) continue
-        const bytes = Buffer.allocUnsafe(at.length)
-        io('read the body file', () => readSync(bodyFd, bytes, 0, at.length, at.offset))
+        const offset = index.offsetOf(seq)
+        if (offset < 0) continue
+        const length = index.lengthOf(seq)
+        const bytes = Buffer.allocUnsafe(length)
+        io('read the body file', () => readSync(bodyFd, bytes, 0, length, offset))
         out.push({ seqNum: seq, bytes })
       }
       return out
     },
     reset(creationTime) {
-      pending = []
       pendingBytes = 0
       index.clear()
       io('truncate the body file', () => ftruncateSync(bodyFd, 0))
@@ -191,13 +199,13 @@ export function openFileStore(parameters: OpenFileStoreParameters): FileStore {
     flush() {
       if (closed) return
       if (pendingBytes > 0) {
-        const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes)
+        const data = pending
+        const length = pendingBytes
         io('append to the body file', () => {
           let off = 0
-          while (off < data.length) off += writeSync(bodyFd, data, off, data.length - off)
+          while (off < length) off += writeSync(bodyFd, data, off, length - off)
         })
         bodySize += pendingBytes
-        pending = []
         pendingBytes = 0
         if (parameters.fsync) io('sync the body file', () => fsyncSync(bodyFd))
       }

@@ -41,6 +41,29 @@ describe('memory store', () => {
   })
 })
 
+describe('memory store', () => {
+  it('keeps messages across arena chunks, larger than a chunk, and far-apart numbers', () => {
+    const store = createMemoryStore()
+    const big = Buffer.alloc((1 << 20) + 5, 0x41)
+    const sizes = new Map<number, number>()
+    for (let seq = 1; seq <= 6000; seq++) {
+      const bytes = seq === 3000 ? big : Buffer.alloc(200 + (seq % 50), seq % 251)
+      sizes.set(seq, bytes.length)
+      store.put(seq, bytes)
+    }
+    store.put(4_000_000_000, msg(1))
+    const all = store.getRange(1, 6000, 10_000)
+    expect(all.length).toBe(6000)
+    for (const { seqNum, bytes } of all) {
+      expect([seqNum, bytes.length]).toEqual([seqNum, sizes.get(seqNum)])
+      expect(bytes[0]).toBe(seqNum === 3000 ? 0x41 : seqNum % 251)
+      expect(bytes[bytes.length - 1]).toBe(seqNum === 3000 ? 0x41 : seqNum % 251)
+    }
+    const far = store.getRange(4_000_000_000, 4_000_000_000, 1)[0]!
+    expect(Buffer.from(far.bytes).toString()).toBe('message 1')
+  })
+})
+
 describe('file store', () => {
   it('survives a restart', () => {
     const directory = join(temp.path, 'restart')
@@ -61,6 +84,21 @@ describe('file store', () => {
       1, 1, 3000, 0,
     ])
     c.close()
+  })
+
+  it('writes a batch larger than its pending buffer in one flush and reads it back', () => {
+    const directory = join(temp.path, 'batch')
+    const a = openFileStore({ directory, name: 'S', now: 1 })
+    for (let seq = 1; seq <= 1000; seq++) a.put(seq, Buffer.alloc(300, seq % 251))
+    a.setNextSenderSeqNum(1001)
+    a.flush()
+    expect(statSync(join(directory, 'S.body')).size).toBe(1000 * (8 + 300))
+    a.close()
+    const b = openFileStore({ directory, name: 'S', now: 2 })
+    const all = b.getRange(1, 1000, 1000)
+    expect(all.map((m) => m.seqNum)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1))
+    for (const m of all) expect([m.bytes.length, m.bytes[299]]).toEqual([300, m.seqNum % 251])
+    b.close()
   })
 
   it('cuts off a record torn by a crash and keeps the sender number ahead of what it holds', () => {
