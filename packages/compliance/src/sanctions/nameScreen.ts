@@ -201,6 +201,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   let skeletonIndex: TokenIndex = latinIndex
   // Per token id and query slot, the similarity found in this query (zeroed after it).
   let simTable = new Float32Array(0)
+  // Per token id, a bit per query slot with a similarity in simTable (a small table to look in
+  // first: most listed tokens have none).
+  let simSlots = new Uint16Array(0)
   let seen = new Uint8Array(0)
   // Per name and query slot, the best similarity through which it was nominated.
   let nameSims = new Float32Array(0)
@@ -254,6 +257,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     simTable = new Float32Array(
       Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length) * STRIDE,
     )
+    simSlots = new Uint16Array(Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length))
     seen = new Uint8Array(next.length)
     nameSims = new Float32Array(next.length * STRIDE)
     stamps = new Uint32Array(Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length))
@@ -353,6 +357,57 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     return best
   }
 
+  // Per query slot, the best similarity of any listed token or joined pair of one name.
+  const slotBest = new Float64Array(STRIDE)
+  const raiseSlotBest = (row: number, slots: number) => {
+    for (let slot = 0; slots >> slot !== 0; slot++) {
+      const sim = simTable[row + slot]!
+      if (sim > slotBest[slot]!) slotBest[slot] = sim
+    }
+  }
+  /**
+   * An upper bound of `bestPairing` that needs no pairing: each query unit takes its best listed
+   * token or pair, even one another unit took, and only listed tokens that no query unit is
+   * similar to count as unmatched. Sums run in `pairUp`'s order, so rounding keeps it a bound.
+   */
+  const pairingBound = (
+    ids: NameIds,
+    weights: readonly number[],
+    pairAvailable: readonly boolean[],
+  ): number => {
+    slotBest.fill(0)
+    const L = ids.plain.length
+    let unmatchable = 0
+    for (let k = 0; k < L; k++) {
+      const id = ids.plain[k]!
+      const pairId = k + 1 < L ? ids.pairs[k]! : -1
+      const slots = simSlots[id]!
+      const pairSlots = pairId >= 0 ? simSlots[pairId]! : 0
+      if (slots !== 0) raiseSlotBest(id * STRIDE, slots)
+      if (pairSlots !== 0) raiseSlotBest(pairId * STRIDE, pairSlots)
+      // A token is matchable alone or as either half of a similar joined pair.
+      if (slots === 0 && pairSlots === 0 && (k === 0 || simSlots[ids.pairs[k - 1]!] === 0))
+        unmatchable += ids.lengths[k]!
+    }
+    const penalty = ids.total === 0 ? 0 : (unmatchedPenalty * unmatchable) / ids.total
+    let best = 0
+    for (let mergeAt = -1; mergeAt + 1 < weights.length; mergeAt++) {
+      if (mergeAt >= 0 && !pairAvailable[mergeAt]) continue
+      let weighted = 0
+      let total = 0
+      for (let qi = 0; qi < weights.length; qi++) {
+        const merged = qi === mergeAt
+        const w = merged ? weights[qi]! + weights[qi + 1]! : weights[qi]!
+        weighted += slotBest[merged ? MAX_QUERY_TOKENS + qi : qi]! * w
+        total += w
+        if (merged) qi++
+      }
+      const bound = Math.min(1, (total === 0 ? 0 : weighted / total) - penalty)
+      if (bound > best) best = bound
+    }
+    return best
+  }
+
   return {
     load(list) {
       const previous = bySource.get(list.source)
@@ -410,6 +465,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
             if (sim < tokenFloor) continue
             const cell = id * STRIDE + slot
             simTable[cell] = sim
+            simSlots[id]! |= 1 << slot
             if (writtenCount === written.length) {
               const grown = new Int32Array(written.length * 2)
               grown.set(written)
@@ -491,6 +547,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         if (withPair / W < threshold) continue
         const name = names[nameId]!
         const ids = skeletonMode ? name.skeleton : name.latin
+        if (pairingBound(ids, weights, pairAvailable) < threshold) continue
         const score = bestPairing(ids, weights, pairAvailable)
         if (score >= threshold) candidates.push({ name, score })
       }
@@ -536,7 +593,10 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
           },
         })
       }
-      for (let k = 0; k < writtenCount; k++) simTable[written[k]!] = 0
+      for (let k = 0; k < writtenCount; k++) {
+        simTable[written[k]!] = 0
+        simSlots[Math.floor(written[k]! / STRIDE)] = 0
+      }
       return [...best.values()]
         .sort((a, b) => b.score - a.score || (a.party.entityId < b.party.entityId ? -1 : 1))
         .slice(0, limit)
