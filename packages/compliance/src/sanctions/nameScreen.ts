@@ -101,6 +101,14 @@ type TokenIndex = {
   readonly postings: Int32Array[]
   /** Deletion-variant hashes → ids of the tokens they come from. */
   readonly variants: DeletionIndex
+  /**
+   * Every name's tokens in one array, name after name, three numbers per token: its id, the id of
+   * it joined with the next (−1 for the last) and its length. Bounding a name reads one run of
+   * it instead of following each name's objects.
+   */
+  readonly flat: Int32Array
+  /** Where each name's run starts in `flat` (in tokens), and where the last ends. */
+  readonly flatStarts: Int32Array
 }
 
 const MAX_QUERY_TOKENS = 8
@@ -132,6 +140,8 @@ function buildTokenIndex(
   deletions: (length: number) => number,
 ): TokenIndex {
   const ids = new Map<string, number>()
+  const flat: number[] = []
+  const flatStarts = new Int32Array(names.length + 1)
   const postingLists: number[][] = []
   const isPair: boolean[] = []
   const idOf = (token: string, nameId: number, pair: boolean) => {
@@ -153,6 +163,9 @@ function buildTokenIndex(
     for (let k = 0; k + 1 < tokens.length; k++)
       pairs[k] = idOf(tokens[k]! + tokens[k + 1]!, nameId, true)
     const lengths = Uint8Array.from(tokens, (t) => Math.min(255, t.length))
+    for (let k = 0; k < plain.length; k++)
+      flat.push(plain[k]!, k < pairs.length ? pairs[k]! : -1, lengths[k]!)
+    flatStarts[nameId + 1] = flat.length / 3
     assign(name, { plain, pairs, lengths, total: lengths.reduce((a, b) => a + b, 0) })
   })
   const tokens = [...ids.keys()]
@@ -161,7 +174,13 @@ function buildTokenIndex(
     const d = deletions(tokens[id]!.length)
     return isPair[id] ? Math.min(1, d) : d
   })
-  return { tokens, postings: postingLists.map((p) => Int32Array.from(p)), variants }
+  return {
+    tokens,
+    postings: postingLists.map((p) => Int32Array.from(p)),
+    variants,
+    flat: Int32Array.from(flat),
+    flatStarts,
+  }
 }
 
 function tokenize(text: string): { latin: string; tokens: string[]; abjad: boolean } {
@@ -197,6 +216,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     tokens: [],
     postings: [],
     variants: buildDeletionIndex([], () => 0),
+    flat: new Int32Array(0),
+    flatStarts: new Int32Array(1),
   }
   let skeletonIndex: TokenIndex = latinIndex
   // Per token id and query slot, the similarity found in this query (zeroed after it).
@@ -295,8 +316,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       let bestK = -1
       let bestPair = false
       for (let k = 0; k < L; k++) {
-        if (used[k]) continue
-        const sim = simTable[ids.plain[k]! * STRIDE + slot]!
+        const id = ids.plain[k]!
+        if (used[k] || ((simSlots[id]! >> slot) & 1) === 0) continue
+        const sim = simTable[id * STRIDE + slot]!
         if (sim > best) {
           best = sim
           bestK = k
@@ -304,8 +326,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         }
       }
       for (let k = 0; k + 1 < L; k++) {
-        if (used[k] || used[k + 1]) continue
-        const sim = simTable[ids.pairs[k]! * STRIDE + slot]!
+        const id = ids.pairs[k]!
+        if (used[k] || used[k + 1] || ((simSlots[id]! >> slot) & 1) === 0) continue
+        const sim = simTable[id * STRIDE + slot]!
         if (sim > best) {
           best = sim
           bestK = k
@@ -357,8 +380,29 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     return best
   }
 
+  /**
+   * The score of the best pairing of a name just bounded by `pairingBound` when it reaches
+   * `threshold`, or a lower one: pairings are tried by descending bound, stopping at the first
+   * that cannot reach the threshold or beat the best so far.
+   */
+  const bestPairingAtLeast = (ids: NameIds, weights: readonly number[], threshold: number) => {
+    let best = 0
+    for (;;) {
+      let next = 0
+      for (let v = 1; v < weights.length; v++)
+        if (variantBounds[v]! > variantBounds[next]!) next = v
+      const bound = variantBounds[next]!
+      if (bound < threshold || bound <= best) return best
+      variantBounds[next] = -1
+      const score = pairUp(ids, weights, next - 1)
+      if (score > best) best = score
+    }
+  }
+
   // Per query slot, the best similarity of any listed token or joined pair of one name.
   const slotBest = new Float64Array(STRIDE)
+  // Per pairing (no merge, then each adjacent query pair merged), the bound found by pairingBound.
+  const variantBounds = new Float64Array(MAX_QUERY_TOKENS)
   const raiseSlotBest = (row: number, slots: number) => {
     for (let slot = 0; slots >> slot !== 0; slot++) {
       const sim = simTable[row + slot]!
@@ -371,27 +415,33 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
    * similar to count as unmatched. Sums run in `pairUp`'s order, so rounding keeps it a bound.
    */
   const pairingBound = (
-    ids: NameIds,
+    index: TokenIndex,
+    nameId: number,
     weights: readonly number[],
     pairAvailable: readonly boolean[],
   ): number => {
-    slotBest.fill(0)
-    const L = ids.plain.length
+    for (let slot = 0; slot < STRIDE; slot++) slotBest[slot] = 0
+    const { flat } = index
+    const end = index.flatStarts[nameId + 1]! * 3
     let unmatchable = 0
-    for (let k = 0; k < L; k++) {
-      const id = ids.plain[k]!
-      const pairId = k + 1 < L ? ids.pairs[k]! : -1
+    let listedTotal = 0
+    let pairBefore = 0
+    for (let at = index.flatStarts[nameId]! * 3; at < end; at += 3) {
+      const id = flat[at]!
+      const pairId = flat[at + 1]!
       const slots = simSlots[id]!
       const pairSlots = pairId >= 0 ? simSlots[pairId]! : 0
       if (slots !== 0) raiseSlotBest(id * STRIDE, slots)
       if (pairSlots !== 0) raiseSlotBest(pairId * STRIDE, pairSlots)
       // A token is matchable alone or as either half of a similar joined pair.
-      if (slots === 0 && pairSlots === 0 && (k === 0 || simSlots[ids.pairs[k - 1]!] === 0))
-        unmatchable += ids.lengths[k]!
+      if (slots === 0 && pairSlots === 0 && pairBefore === 0) unmatchable += flat[at + 2]!
+      listedTotal += flat[at + 2]!
+      pairBefore = pairSlots
     }
-    const penalty = ids.total === 0 ? 0 : (unmatchedPenalty * unmatchable) / ids.total
+    const penalty = listedTotal === 0 ? 0 : (unmatchedPenalty * unmatchable) / listedTotal
     let best = 0
     for (let mergeAt = -1; mergeAt + 1 < weights.length; mergeAt++) {
+      variantBounds[mergeAt + 1] = -1
       if (mergeAt >= 0 && !pairAvailable[mergeAt]) continue
       let weighted = 0
       let total = 0
@@ -403,6 +453,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         if (merged) qi++
       }
       const bound = Math.min(1, (total === 0 ? 0 : weighted / total) - penalty)
+      variantBounds[mergeAt + 1] = bound
       if (bound > best) best = bound
     }
     return best
@@ -545,10 +596,10 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         }
         nameSims.fill(0, base, base + STRIDE)
         if (withPair / W < threshold) continue
+        if (pairingBound(index, nameId, weights, pairAvailable) < threshold) continue
         const name = names[nameId]!
         const ids = skeletonMode ? name.skeleton : name.latin
-        if (pairingBound(ids, weights, pairAvailable) < threshold) continue
-        const score = bestPairing(ids, weights, pairAvailable)
+        const score = bestPairingAtLeast(ids, weights, threshold)
         if (score >= threshold) candidates.push({ name, score })
       }
       // Best first, so each party's first entry is its best spelling; only the `limit` parties
