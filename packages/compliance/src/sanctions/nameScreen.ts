@@ -112,6 +112,8 @@ type TokenIndex = {
 }
 
 const MAX_QUERY_TOKENS = 8
+/** Added to bounds computed in another order than the score they bound. */
+const BOUND_SLACK = 1e-9
 /** simTable slots per token id: one per query token, then one per adjacent query pair. */
 const STRIDE = 16
 const EMPTY_IDS: NameIds = {
@@ -226,6 +228,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   // first: most listed tokens have none).
   let simSlots = new Uint16Array(0)
   let seen = new Uint8Array(0)
+  // Names nominated in this query, in order (`touchedCount` of them).
+  let touched = new Int32Array(0)
   // Per name and query slot, the best similarity through which it was nominated.
   let nameSims = new Float32Array(0)
   // Per token id, the number of the last probe that looked at it (dedupes without a Set).
@@ -280,6 +284,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     )
     simSlots = new Uint16Array(Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length))
     seen = new Uint8Array(next.length)
+    touched = new Int32Array(next.length)
     nameSims = new Float32Array(next.length * STRIDE)
     stamps = new Uint32Array(Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length))
     stamp = 0
@@ -412,7 +417,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   /**
    * An upper bound of `bestPairing` that needs no pairing: each query unit takes its best listed
    * token or pair, even one another unit took, and only listed tokens that no query unit is
-   * similar to count as unmatched. Sums run in `pairUp`'s order, so rounding keeps it a bound.
+   * similar to count as unmatched. Writes each pairing's bound to `variantBounds`; returns the
+   * highest.
    */
   const pairingBound = (
     index: TokenIndex,
@@ -439,21 +445,30 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       pairBefore = pairSlots
     }
     const penalty = listedTotal === 0 ? 0 : (unmatchedPenalty * unmatchable) / listedTotal
-    let best = 0
-    for (let mergeAt = -1; mergeAt + 1 < weights.length; mergeAt++) {
-      variantBounds[mergeAt + 1] = -1
-      if (mergeAt >= 0 && !pairAvailable[mergeAt]) continue
-      let weighted = 0
-      let total = 0
-      for (let qi = 0; qi < weights.length; qi++) {
-        const merged = qi === mergeAt
-        const w = merged ? weights[qi]! + weights[qi + 1]! : weights[qi]!
-        weighted += slotBest[merged ? MAX_QUERY_TOKENS + qi : qi]! * w
-        total += w
-        if (merged) qi++
+    const Q = weights.length
+    let weighted = 0
+    let total = 0
+    for (let qi = 0; qi < Q; qi++) {
+      weighted += slotBest[qi]! * weights[qi]!
+      total += weights[qi]!
+    }
+    let best = Math.min(1, weighted / total - penalty)
+    variantBounds[0] = best
+    // A merged pair's bound swaps two terms of the sum: rounding may differ from pairUp's own
+    // order by a few units in the last place, which BOUND_SLACK covers.
+    for (let i = 0; i + 1 < Q; i++) {
+      if (!pairAvailable[i]) {
+        variantBounds[i + 1] = -1
+        continue
       }
-      const bound = Math.min(1, (total === 0 ? 0 : weighted / total) - penalty)
-      variantBounds[mergeAt + 1] = bound
+      const w = weights[i]! + weights[i + 1]!
+      const swapped =
+        weighted -
+        slotBest[i]! * weights[i]! -
+        slotBest[i + 1]! * weights[i + 1]! +
+        slotBest[MAX_QUERY_TOKENS + i]! * w
+      const bound = Math.min(1, swapped / total - penalty) + BOUND_SLACK
+      variantBounds[i + 1] = bound
       if (bound > best) best = bound
     }
     return best
@@ -551,7 +566,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         commonWeight += weights[qi]!
         nominating[qi] = false
       }
-      const touched: number[] = []
+      let touchedCount = 0
       // Best similarity per nominated name and slot (query token, or query pair at 8 + i).
       const touch = (ids: readonly number[], slot: number) => {
         for (const id of ids) {
@@ -561,7 +576,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
             const nameId = postings[p]!
             if (seen[nameId] === 0) {
               seen[nameId] = 1
-              touched.push(nameId)
+              touched[touchedCount++] = nameId
             }
             const cell = nameId * STRIDE + slot
             if (sim > nameSims[cell]!) nameSims[cell] = sim
@@ -577,7 +592,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       // 3. Score the nominated names from the similarities found; explain the matches.
       const best = new Map<SanctionedParty, NameMatch>()
       const candidates: { name: IndexedName; score: number }[] = []
-      for (const nameId of touched) {
+      for (let t = 0; t < touchedCount; t++) {
+        const nameId = touched[t]!
         seen[nameId] = 0
         // Bound: common tokens counted as perfect matches, nominating ones as found.
         const base = nameId * STRIDE
