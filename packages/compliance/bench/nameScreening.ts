@@ -52,18 +52,30 @@ export function benchNameScreening({ read, tailOut }: NameScreeningBenchParamete
   // Per query, the best of its three runs: the code's own cost without the scheduler's
   // preemptions, which dominate the tail on a shared machine.
   const best = new Float64Array(queries.length).fill(Number.POSITIVE_INFINITY)
+  // CPU time of each run too (process.cpuUsage, µs resolution): it leaves out the time the
+  // machine gave to other processes, but not cache misses after the previous (other) query.
+  const cold = new Float64Array(queries.length).fill(Number.POSITIVE_INFINITY)
+  const cpuCall = (() => {
+    let least = Number.POSITIVE_INFINITY
+    for (let n = 0; n < 1000; n++) least = Math.min(least, -cpuMicros() + cpuMicros())
+    return least
+  })()
   let k = 0
   let matched = 0
   for (let r = 0; r < 3; r++) {
     queries.forEach((q, i) => {
+      const c = cpuMicros()
       const s = process.hrtime.bigint()
       if (screen.screen({ name: q }).length) matched++
       const ms = Number(process.hrtime.bigint() - s) / 1e6
+      const us = cpuMicros() - c - cpuCall
       times[k++] = ms
       if (ms < best[i]!) best[i] = ms
+      if (us < cold[i]!) cold[i] = us
     })
   }
-  // CPU time per query: per query, the least CPU time over 3 rounds of 10 back-to-back runs.
+  // Warm CPU time per query: the least over 3 rounds of 10 back-to-back runs of the same query
+  // (its data then sits in the caches): the code's own cost.
   const REPEAT = 10
   const cpu = new Float64Array(queries.length).fill(Number.POSITIVE_INFINITY)
   for (let r = 0; r < 3; r++) {
@@ -81,6 +93,8 @@ export function benchNameScreening({ read, tailOut }: NameScreeningBenchParamete
   times.sort()
   best.sort()
   const cpuSorted = Float64Array.from(cpu).sort()
+  const coldSorted = cold.sort()
+  const coldP99 = pct(coldSorted, 99)
   const p50 = pct(times, 50)
   const p99 = pct(times, 99)
   const bestP99 = pct(best, 99)
@@ -102,7 +116,10 @@ export function benchNameScreening({ read, tailOut }: NameScreeningBenchParamete
     `per query, best of its 3 runs: p50 ${fmt(pct(best, 50) * 1000, 1)} µs, p99 ${fmt(bestP99 * 1000, 1)} µs  (target p99 ≤ 100 µs: ${bestP99 <= 0.1 ? 'met' : 'NOT met'})`,
   )
   console.log(
-    `CPU time per query (least of 3 rounds of ${REPEAT} runs): p50 ${fmt(pct(cpuSorted, 50), 1)} µs, p99 ${fmt(cpuP99, 1)} µs, max ${fmt(cpuSorted[cpuSorted.length - 1]!, 1)} µs; slowest 1 % (${tail.length} queries) mean ${fmt(tailMean, 1)} µs  (target p99 ≤ 100 µs: ${cpuP99 <= 100 ? 'met' : 'NOT met'})`,
+    `CPU time per query, single runs in the order above (least of 3): p50 ${fmt(pct(coldSorted, 50), 1)} µs, p99 ${fmt(coldP99, 1)} µs, max ${fmt(coldSorted[coldSorted.length - 1]!, 1)} µs  (target p99 ≤ 100 µs: ${coldP99 <= 100 ? 'met' : 'NOT met'})`,
+  )
+  console.log(
+    `CPU time per query, warm (least of 3 rounds of ${REPEAT} runs back to back): p50 ${fmt(pct(cpuSorted, 50), 1)} µs, p99 ${fmt(cpuP99, 1)} µs, max ${fmt(cpuSorted[cpuSorted.length - 1]!, 1)} µs; slowest 1 % (${tail.length} queries) mean ${fmt(tailMean, 1)} µs  (target p99 ≤ 100 µs: ${cpuP99 <= 100 ? 'met' : 'NOT met'})`,
   )
   console.log(
     `slowest by CPU: ${byCpu
