@@ -1,7 +1,7 @@
 import {
   buildDeletionIndex,
   type DeletionIndex,
-  findSlot,
+  findIds,
   MAX_VARIANTS,
   variantHashes,
 } from './deletionIndex.js'
@@ -230,8 +230,6 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   let seen = new Uint8Array(0)
   // Names nominated in this query, in order (`touchedCount` of them).
   let touched = new Int32Array(0)
-  // Per name and query slot, the best similarity through which it was nominated.
-  let nameSims = new Float32Array(0)
   // Per token id, the number of the last probe that looked at it (dedupes without a Set).
   let stamps = new Uint32Array(0)
   let stamp = 0
@@ -285,7 +283,6 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     simSlots = new Uint16Array(Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length))
     seen = new Uint8Array(next.length)
     touched = new Int32Array(next.length)
-    nameSims = new Float32Array(next.length * STRIDE)
     stamps = new Uint32Array(Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length))
     stamp = 0
     version++
@@ -521,9 +518,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         const count = variantHashes(text, d, hashes)
         const table = index.variants
         for (let k = 0; k < count; k++) {
-          const at = findSlot(table, hashes[k]!)
-          if (at < 0) continue
-          for (let p = table.starts[at]!, end = table.ends[at]!; p < end; p++) {
+          const run = findIds(table, hashes[k]!)
+          if (run < 0) continue
+          for (let p = run + 1, end = run + 1 + table.ids[run]!; p < end; p++) {
             const id = table.ids[p]!
             if (stamps[id] === stamp) continue
             stamps[id] = stamp
@@ -568,9 +565,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       }
       let touchedCount = 0
       // Best similarity per nominated name and slot (query token, or query pair at 8 + i).
-      const touch = (ids: readonly number[], slot: number) => {
+      const touch = (ids: readonly number[]) => {
         for (const id of ids) {
-          const sim = simTable[id * STRIDE + slot]!
           const postings = index.postings[id]!
           for (let p = 0; p < postings.length; p++) {
             const nameId = postings[p]!
@@ -578,16 +574,14 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
               seen[nameId] = 1
               touched[touchedCount++] = nameId
             }
-            const cell = nameId * STRIDE + slot
-            if (sim > nameSims[cell]!) nameSims[cell] = sim
           }
         }
       }
-      for (let qi = 0; qi < Q; qi++) if (nominating[qi]) touch(found[qi]!.ids, qi)
+      for (let qi = 0; qi < Q; qi++) if (nominating[qi]) touch(found[qi]!.ids)
       // A joined pair nominates when one of its tokens does (a pair of common tokens cannot
       // reach the threshold on its own either).
       pairFound.forEach((p, i) => {
-        if (nominating[i] || nominating[i + 1]) touch(p.ids, MAX_QUERY_TOKENS + i)
+        if (nominating[i] || nominating[i + 1]) touch(p.ids)
       })
       // 3. Score the nominated names from the similarities found; explain the matches.
       const best = new Map<SanctionedParty, NameMatch>()
@@ -595,23 +589,6 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       for (let t = 0; t < touchedCount; t++) {
         const nameId = touched[t]!
         seen[nameId] = 0
-        // Bound: common tokens counted as perfect matches, nominating ones as found.
-        const base = nameId * STRIDE
-        let bound = 0
-        for (let qi = 0; qi < Q; qi++) {
-          bound += nominating[qi] ? nameSims[base + qi]! * weights[qi]! : weights[qi]!
-        }
-        let withPair = bound
-        for (let i = 0; i + 1 < Q; i++) {
-          const pair = nameSims[base + MAX_QUERY_TOKENS + i]!
-          if (pair === 0) continue
-          const a = nominating[i] ? nameSims[base + i]! * weights[i]! : weights[i]!
-          const b = nominating[i + 1] ? nameSims[base + i + 1]! * weights[i + 1]! : weights[i + 1]!
-          const alt = bound - a - b + pair * (weights[i]! + weights[i + 1]!)
-          if (alt > withPair) withPair = alt
-        }
-        nameSims.fill(0, base, base + STRIDE)
-        if (withPair / W < threshold) continue
         if (pairingBound(index, nameId, weights, pairAvailable) < threshold) continue
         const name = names[nameId]!
         const ids = skeletonMode ? name.skeleton : name.latin
