@@ -97,8 +97,10 @@ type IndexedName = {
 
 type TokenIndex = {
   readonly tokens: string[]
-  /** Names holding each token (plain or as a joined pair). */
-  readonly postings: Int32Array[]
+  /** Names holding each token (plain or as a joined pair), token after token. */
+  readonly postings: Int32Array
+  /** Where each token's names start in `postings`, and where the last token's end. */
+  readonly postingStarts: Int32Array
   /** Deletion-variant hashes → ids of the tokens they come from. */
   readonly variants: DeletionIndex
   /**
@@ -171,6 +173,10 @@ function buildTokenIndex(
     assign(name, { plain, pairs, lengths, total: lengths.reduce((a, b) => a + b, 0) })
   })
   const tokens = [...ids.keys()]
+  const postingStarts = new Int32Array(postingLists.length + 1)
+  postingLists.forEach((list, id) => {
+    postingStarts[id + 1] = postingStarts[id]! + list.length
+  })
   // Joined pairs only need to catch one-word spellings: one deletion keeps the index small.
   const variants = buildDeletionIndex(tokens, (id) => {
     const d = deletions(tokens[id]!.length)
@@ -178,7 +184,8 @@ function buildTokenIndex(
   })
   return {
     tokens,
-    postings: postingLists.map((p) => Int32Array.from(p)),
+    postings: Int32Array.from(postingLists.flat()),
+    postingStarts,
     variants,
     flat: Int32Array.from(flat),
     flatStarts,
@@ -216,7 +223,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   let names: IndexedName[] = []
   let latinIndex: TokenIndex = {
     tokens: [],
-    postings: [],
+    postings: new Int32Array(0),
+    postingStarts: new Int32Array(1),
     variants: buildDeletionIndex([], () => 0),
     flat: new Int32Array(0),
     flatStarts: new Int32Array(1),
@@ -536,7 +544,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
             }
             written[writtenCount++] = cell
             entry.ids.push(id)
-            entry.postings += index.postings[id]!.length
+            entry.postings += index.postingStarts[id + 1]! - index.postingStarts[id]!
           }
         }
         return entry
@@ -567,8 +575,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       // Best similarity per nominated name and slot (query token, or query pair at 8 + i).
       const touch = (ids: readonly number[]) => {
         for (const id of ids) {
-          const postings = index.postings[id]!
-          for (let p = 0; p < postings.length; p++) {
+          const { postings } = index
+          for (let p = index.postingStarts[id]!, end = index.postingStarts[id + 1]!; p < end; p++) {
             const nameId = postings[p]!
             if (seen[nameId] === 0) {
               seen[nameId] = 1
