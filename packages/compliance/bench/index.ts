@@ -1,7 +1,7 @@
 // @strongroom/compliance benchmarks: address screening, name screening, full rule evaluation and
 // TRISA envelopes. Run: `npm run bench -- @strongroom/compliance` (or `pnpm run bench` here;
 // `pnpm run bench --only=names` runs one section: addresses, names, rules or trisa, and
-// `--tail-out=FILE` writes the name-screening queries in the slowest 1 % by CPU time to FILE).
+// `--tail-out=FILE` writes the name-screening queries in the slowest 1 % by warm CPU time to FILE).
 // Uses the public fixtures in ../shared/testdata/compliance when present.
 import { generateKeyPairSync } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
