@@ -163,4 +163,28 @@ describe.skipIf(!compliance.available)('name screening against the UN consolidat
       expect(score, `${query} vs ${expected}`).toBeGreaterThanOrEqual(min)
     }
   })
+
+  it('pruning by the threshold never changes a match: the same as a screen at 0.6 cut at 0.88', () => {
+    // Names made of common tokens (Arabic-script and Arabic names in Latin) nominate hundreds of
+    // listed names that the bounds must discard without losing one that reaches the threshold.
+    const queries = [
+      ...rows('yente_negatives_global_head10000.csv', 400),
+      ...rows('yente_positives_un_treated.csv', 200),
+      'Hussein Mohammadi',
+      'حسین محمدی',
+      'AL-MUHAMAD, Muhammad',
+      'Muhammad Abdallah al-Ali',
+    ]
+    let compared = 0
+    for (const name of queries) {
+      const strict = screen.screen({ name })
+      const loose = screen
+        .screen({ name, threshold: 0.6, limit: 10_000 })
+        .filter((m) => m.score >= 0.88)
+        .slice(0, 10)
+      expect(strict, name).toEqual(loose)
+      compared += strict.length
+    }
+    expect(compared).toBeGreaterThan(150)
+  })
 })

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildDeletionIndex, findSlot, MAX_VARIANTS, variantHashes } from './deletionIndex.js'
+import { buildDeletionIndex, findIds, MAX_VARIANTS, variantHashes } from './deletionIndex.js'
 
 const strings = (text: string, d: number): Set<string> => {
   const out = new Set([text])
@@ -40,10 +40,9 @@ describe('deletion-neighbourhood hashes', () => {
       const found = new Set<string>()
       const count = variantHashes(query, d, buf)
       for (let k = 0; k < count; k++) {
-        const slot = findSlot(index, buf[k]!)
-        if (slot < 0) continue
-        for (let p = index.starts[slot]!; p < index.ends[slot]!; p++)
-          found.add(tokens[index.ids[p]!]!)
+        const run = findIds(index, buf[k]!)
+        if (run < 0) continue
+        for (let p = run + 1; p <= run + index.ids[run]!; p++) found.add(tokens[index.ids[p]!]!)
       }
       return [...found].sort()
     }

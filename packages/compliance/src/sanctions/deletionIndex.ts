@@ -44,24 +44,27 @@ export function variantHashes(text: string, d: number, out: Uint32Array): number
 /** Most variant hashes one token of up to 64 characters can have (d ≤ 2). */
 export const MAX_VARIANTS = 1 + MAX_LENGTH + (MAX_LENGTH * (MAX_LENGTH - 1)) / 2
 
-/** Hash → token ids, in flat typed arrays (open addressing over the distinct hashes). */
+/**
+ * Hash → token ids, in flat typed arrays (open addressing over the distinct hashes). A slot holds
+ * its hash and where its ids start side by side, so a probe costs one cache line.
+ */
 export type DeletionIndex = {
   readonly mask: number
-  readonly keys: Uint32Array
-  /** Start of a slot's ids in `ids`, or −1 for an empty slot. */
-  readonly starts: Int32Array
-  readonly ends: Int32Array
+  /** Two numbers per slot: the hash (as a signed 32-bit integer) and its run in `ids`, or −1. */
+  readonly slots: Int32Array
+  /** Per hash, a run: how many ids, then the ids. */
   readonly ids: Int32Array
 }
 
-/** Slot of `hash` in the index, or −1. */
-export function findSlot(index: DeletionIndex, hash: number): number {
-  let i = (Math.imul(hash, 0x9e3779b1) >>> 0) & index.mask
+/** Where the run of `hash` starts in `index.ids` (its length, then the token ids), or −1. */
+export function findIds(index: DeletionIndex, hash: number): number {
+  const key = hash | 0
+  const { slots, mask } = index
+  let i = (Math.imul(hash, 0x9e3779b1) >>> 0) & mask
   for (;;) {
-    const start = index.starts[i]!
-    if (start === -1) return -1
-    if (index.keys[i] === hash) return i
-    i = (i + 1) & index.mask
+    const run = slots[2 * i + 1]!
+    if (run === -1 || slots[2 * i] === key) return run
+    i = (i + 1) & mask
   }
 }
 
@@ -84,9 +87,10 @@ export function buildDeletionIndex(
     for (let k = 0; k < count; k++) pairs[size++] = buffer[k]! * 2_097_152 + id
   })
   const sorted = pairs.subarray(0, size).sort()
-  const ids = new Int32Array(size)
+  // At most one length per id written, so twice the pairs is always room enough.
+  const ids = new Int32Array(size * 2)
   const hashes: number[] = []
-  const starts: number[] = []
+  const runs: number[] = []
   let n = 0
   let lastHash = -1
   let lastId = -1
@@ -96,29 +100,27 @@ export function buildDeletionIndex(
     const id = value - hash * 2_097_152
     if (hash !== lastHash) {
       hashes.push(hash)
-      starts.push(n)
+      runs.push(n)
+      ids[n++] = 0
       lastHash = hash
       lastId = -1
     }
-    if (id !== lastId) ids[n++] = id
+    if (id !== lastId) {
+      ids[n++] = id
+      ids[runs[runs.length - 1]!]!++
+    }
     lastId = id
   }
-  starts.push(n)
   let capacity = 16
   while (capacity < hashes.length * 2) capacity *= 2
-  const index: DeletionIndex = {
-    mask: capacity - 1,
-    keys: new Uint32Array(capacity),
-    starts: new Int32Array(capacity).fill(-1),
-    ends: new Int32Array(capacity),
-    ids: ids.slice(0, n),
-  }
+  const slots = new Int32Array(capacity * 2)
+  for (let i = 0; i < capacity; i++) slots[2 * i + 1] = -1
+  const mask = capacity - 1
   hashes.forEach((hash, h) => {
-    let i = (Math.imul(hash, 0x9e3779b1) >>> 0) & index.mask
-    while (index.starts[i] !== -1) i = (i + 1) & index.mask
-    index.keys[i] = hash
-    index.starts[i] = starts[h]!
-    index.ends[i] = starts[h + 1]!
+    let i = (Math.imul(hash, 0x9e3779b1) >>> 0) & mask
+    while (slots[2 * i + 1] !== -1) i = (i + 1) & mask
+    slots[2 * i] = hash | 0
+    slots[2 * i + 1] = runs[h]!
   })
-  return index
+  return { mask, slots, ids: ids.slice(0, n) }
 }

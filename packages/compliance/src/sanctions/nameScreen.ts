@@ -1,7 +1,7 @@
 import {
   buildDeletionIndex,
   type DeletionIndex,
-  findSlot,
+  findIds,
   MAX_VARIANTS,
   variantHashes,
 } from './deletionIndex.js'
@@ -97,13 +97,25 @@ type IndexedName = {
 
 type TokenIndex = {
   readonly tokens: string[]
-  /** Names holding each token (plain or as a joined pair). */
-  readonly postings: Int32Array[]
+  /** Names holding each token (plain or as a joined pair), token after token. */
+  readonly postings: Int32Array
+  /** Where each token's names start in `postings`, and where the last token's end. */
+  readonly postingStarts: Int32Array
   /** Deletion-variant hashes → ids of the tokens they come from. */
   readonly variants: DeletionIndex
+  /**
+   * Every name's tokens in one array, name after name, three numbers per token: its id, the id of
+   * it joined with the next (−1 for the last) and its length. Bounding a name reads one run of
+   * it instead of following each name's objects.
+   */
+  readonly flat: Int32Array
+  /** Where each name's run starts in `flat` (in tokens), and where the last ends. */
+  readonly flatStarts: Int32Array
 }
 
 const MAX_QUERY_TOKENS = 8
+/** Added to bounds computed in another order than the score they bound. */
+const BOUND_SLACK = 1e-9
 /** simTable slots per token id: one per query token, then one per adjacent query pair. */
 const STRIDE = 16
 const EMPTY_IDS: NameIds = {
@@ -132,6 +144,8 @@ function buildTokenIndex(
   deletions: (length: number) => number,
 ): TokenIndex {
   const ids = new Map<string, number>()
+  const flat: number[] = []
+  const flatStarts = new Int32Array(names.length + 1)
   const postingLists: number[][] = []
   const isPair: boolean[] = []
   const idOf = (token: string, nameId: number, pair: boolean) => {
@@ -153,15 +167,29 @@ function buildTokenIndex(
     for (let k = 0; k + 1 < tokens.length; k++)
       pairs[k] = idOf(tokens[k]! + tokens[k + 1]!, nameId, true)
     const lengths = Uint8Array.from(tokens, (t) => Math.min(255, t.length))
+    for (let k = 0; k < plain.length; k++)
+      flat.push(plain[k]!, k < pairs.length ? pairs[k]! : -1, lengths[k]!)
+    flatStarts[nameId + 1] = flat.length / 3
     assign(name, { plain, pairs, lengths, total: lengths.reduce((a, b) => a + b, 0) })
   })
   const tokens = [...ids.keys()]
+  const postingStarts = new Int32Array(postingLists.length + 1)
+  postingLists.forEach((list, id) => {
+    postingStarts[id + 1] = postingStarts[id]! + list.length
+  })
   // Joined pairs only need to catch one-word spellings: one deletion keeps the index small.
   const variants = buildDeletionIndex(tokens, (id) => {
     const d = deletions(tokens[id]!.length)
     return isPair[id] ? Math.min(1, d) : d
   })
-  return { tokens, postings: postingLists.map((p) => Int32Array.from(p)), variants }
+  return {
+    tokens,
+    postings: Int32Array.from(postingLists.flat()),
+    postingStarts,
+    variants,
+    flat: Int32Array.from(flat),
+    flatStarts,
+  }
 }
 
 function tokenize(text: string): { latin: string; tokens: string[]; abjad: boolean } {
@@ -195,15 +223,21 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   let names: IndexedName[] = []
   let latinIndex: TokenIndex = {
     tokens: [],
-    postings: [],
+    postings: new Int32Array(0),
+    postingStarts: new Int32Array(1),
     variants: buildDeletionIndex([], () => 0),
+    flat: new Int32Array(0),
+    flatStarts: new Int32Array(1),
   }
   let skeletonIndex: TokenIndex = latinIndex
   // Per token id and query slot, the similarity found in this query (zeroed after it).
   let simTable = new Float32Array(0)
+  // Per token id, a bit per query slot with a similarity in simTable (a small table to look in
+  // first: most listed tokens have none).
+  let simSlots = new Uint16Array(0)
   let seen = new Uint8Array(0)
-  // Per name and query slot, the best similarity through which it was nominated.
-  let nameSims = new Float32Array(0)
+  // Names nominated in this query, in order (`touchedCount` of them).
+  let touched = new Int32Array(0)
   // Per token id, the number of the last probe that looked at it (dedupes without a Set).
   let stamps = new Uint32Array(0)
   let stamp = 0
@@ -254,8 +288,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     simTable = new Float32Array(
       Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length) * STRIDE,
     )
+    simSlots = new Uint16Array(Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length))
     seen = new Uint8Array(next.length)
-    nameSims = new Float32Array(next.length * STRIDE)
+    touched = new Int32Array(next.length)
     stamps = new Uint32Array(Math.max(nextLatin.tokens.length, nextSkeleton.tokens.length))
     stamp = 0
     version++
@@ -291,8 +326,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       let bestK = -1
       let bestPair = false
       for (let k = 0; k < L; k++) {
-        if (used[k]) continue
-        const sim = simTable[ids.plain[k]! * STRIDE + slot]!
+        const id = ids.plain[k]!
+        if (used[k] || ((simSlots[id]! >> slot) & 1) === 0) continue
+        const sim = simTable[id * STRIDE + slot]!
         if (sim > best) {
           best = sim
           bestK = k
@@ -300,8 +336,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         }
       }
       for (let k = 0; k + 1 < L; k++) {
-        if (used[k] || used[k + 1]) continue
-        const sim = simTable[ids.pairs[k]! * STRIDE + slot]!
+        const id = ids.pairs[k]!
+        if (used[k] || used[k + 1] || ((simSlots[id]! >> slot) & 1) === 0) continue
+        const sim = simTable[id * STRIDE + slot]!
         if (sim > best) {
           best = sim
           bestK = k
@@ -353,6 +390,95 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     return best
   }
 
+  /**
+   * The score of the best pairing of a name just bounded by `pairingBound` when it reaches
+   * `threshold`, or a lower one: pairings are tried by descending bound, stopping at the first
+   * that cannot reach the threshold or beat the best so far.
+   */
+  const bestPairingAtLeast = (ids: NameIds, weights: readonly number[], threshold: number) => {
+    let best = 0
+    for (;;) {
+      let next = 0
+      for (let v = 1; v < weights.length; v++)
+        if (variantBounds[v]! > variantBounds[next]!) next = v
+      const bound = variantBounds[next]!
+      if (bound < threshold || bound <= best) return best
+      variantBounds[next] = -1
+      const score = pairUp(ids, weights, next - 1)
+      if (score > best) best = score
+    }
+  }
+
+  // Per query slot, the best similarity of any listed token or joined pair of one name.
+  const slotBest = new Float64Array(STRIDE)
+  // Per pairing (no merge, then each adjacent query pair merged), the bound found by pairingBound.
+  const variantBounds = new Float64Array(MAX_QUERY_TOKENS)
+  const raiseSlotBest = (row: number, slots: number) => {
+    for (let slot = 0; slots >> slot !== 0; slot++) {
+      const sim = simTable[row + slot]!
+      if (sim > slotBest[slot]!) slotBest[slot] = sim
+    }
+  }
+  /**
+   * An upper bound of `bestPairing` that needs no pairing: each query unit takes its best listed
+   * token or pair, even one another unit took, and only listed tokens that no query unit is
+   * similar to count as unmatched. Writes each pairing's bound to `variantBounds`; returns the
+   * highest.
+   */
+  const pairingBound = (
+    index: TokenIndex,
+    nameId: number,
+    weights: readonly number[],
+    pairAvailable: readonly boolean[],
+  ): number => {
+    for (let slot = 0; slot < STRIDE; slot++) slotBest[slot] = 0
+    const { flat } = index
+    const end = index.flatStarts[nameId + 1]! * 3
+    let unmatchable = 0
+    let listedTotal = 0
+    let pairBefore = 0
+    for (let at = index.flatStarts[nameId]! * 3; at < end; at += 3) {
+      const id = flat[at]!
+      const pairId = flat[at + 1]!
+      const slots = simSlots[id]!
+      const pairSlots = pairId >= 0 ? simSlots[pairId]! : 0
+      if (slots !== 0) raiseSlotBest(id * STRIDE, slots)
+      if (pairSlots !== 0) raiseSlotBest(pairId * STRIDE, pairSlots)
+      // A token is matchable alone or as either half of a similar joined pair.
+      if (slots === 0 && pairSlots === 0 && pairBefore === 0) unmatchable += flat[at + 2]!
+      listedTotal += flat[at + 2]!
+      pairBefore = pairSlots
+    }
+    const penalty = listedTotal === 0 ? 0 : (unmatchedPenalty * unmatchable) / listedTotal
+    const Q = weights.length
+    let weighted = 0
+    let total = 0
+    for (let qi = 0; qi < Q; qi++) {
+      weighted += slotBest[qi]! * weights[qi]!
+      total += weights[qi]!
+    }
+    let best = Math.min(1, weighted / total - penalty)
+    variantBounds[0] = best
+    // A merged pair's bound swaps two terms of the sum: rounding may differ from pairUp's own
+    // order by a few units in the last place, which BOUND_SLACK covers.
+    for (let i = 0; i + 1 < Q; i++) {
+      if (!pairAvailable[i]) {
+        variantBounds[i + 1] = -1
+        continue
+      }
+      const w = weights[i]! + weights[i + 1]!
+      const swapped =
+        weighted -
+        slotBest[i]! * weights[i]! -
+        slotBest[i + 1]! * weights[i + 1]! +
+        slotBest[MAX_QUERY_TOKENS + i]! * w
+      const bound = Math.min(1, swapped / total - penalty) + BOUND_SLACK
+      variantBounds[i + 1] = bound
+      if (bound > best) best = bound
+    }
+    return best
+  }
+
   return {
     load(list) {
       const previous = bySource.get(list.source)
@@ -400,9 +526,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         const count = variantHashes(text, d, hashes)
         const table = index.variants
         for (let k = 0; k < count; k++) {
-          const at = findSlot(table, hashes[k]!)
-          if (at < 0) continue
-          for (let p = table.starts[at]!, end = table.ends[at]!; p < end; p++) {
+          const run = findIds(table, hashes[k]!)
+          if (run < 0) continue
+          for (let p = run + 1, end = run + 1 + table.ids[run]!; p < end; p++) {
             const id = table.ids[p]!
             if (stamps[id] === stamp) continue
             stamps[id] = stamp
@@ -410,6 +536,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
             if (sim < tokenFloor) continue
             const cell = id * STRIDE + slot
             simTable[cell] = sim
+            simSlots[id]! |= 1 << slot
             if (writtenCount === written.length) {
               const grown = new Int32Array(written.length * 2)
               grown.set(written)
@@ -417,7 +544,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
             }
             written[writtenCount++] = cell
             entry.ids.push(id)
-            entry.postings += index.postings[id]!.length
+            entry.postings += index.postingStarts[id + 1]! - index.postingStarts[id]!
           }
         }
         return entry
@@ -444,54 +571,36 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         commonWeight += weights[qi]!
         nominating[qi] = false
       }
-      const touched: number[] = []
+      let touchedCount = 0
       // Best similarity per nominated name and slot (query token, or query pair at 8 + i).
-      const touch = (ids: readonly number[], slot: number) => {
+      const touch = (ids: readonly number[]) => {
         for (const id of ids) {
-          const sim = simTable[id * STRIDE + slot]!
-          const postings = index.postings[id]!
-          for (let p = 0; p < postings.length; p++) {
+          const { postings } = index
+          for (let p = index.postingStarts[id]!, end = index.postingStarts[id + 1]!; p < end; p++) {
             const nameId = postings[p]!
             if (seen[nameId] === 0) {
               seen[nameId] = 1
-              touched.push(nameId)
+              touched[touchedCount++] = nameId
             }
-            const cell = nameId * STRIDE + slot
-            if (sim > nameSims[cell]!) nameSims[cell] = sim
           }
         }
       }
-      for (let qi = 0; qi < Q; qi++) if (nominating[qi]) touch(found[qi]!.ids, qi)
+      for (let qi = 0; qi < Q; qi++) if (nominating[qi]) touch(found[qi]!.ids)
       // A joined pair nominates when one of its tokens does (a pair of common tokens cannot
       // reach the threshold on its own either).
       pairFound.forEach((p, i) => {
-        if (nominating[i] || nominating[i + 1]) touch(p.ids, MAX_QUERY_TOKENS + i)
+        if (nominating[i] || nominating[i + 1]) touch(p.ids)
       })
       // 3. Score the nominated names from the similarities found; explain the matches.
       const best = new Map<SanctionedParty, NameMatch>()
       const candidates: { name: IndexedName; score: number }[] = []
-      for (const nameId of touched) {
+      for (let t = 0; t < touchedCount; t++) {
+        const nameId = touched[t]!
         seen[nameId] = 0
-        // Bound: common tokens counted as perfect matches, nominating ones as found.
-        const base = nameId * STRIDE
-        let bound = 0
-        for (let qi = 0; qi < Q; qi++) {
-          bound += nominating[qi] ? nameSims[base + qi]! * weights[qi]! : weights[qi]!
-        }
-        let withPair = bound
-        for (let i = 0; i + 1 < Q; i++) {
-          const pair = nameSims[base + MAX_QUERY_TOKENS + i]!
-          if (pair === 0) continue
-          const a = nominating[i] ? nameSims[base + i]! * weights[i]! : weights[i]!
-          const b = nominating[i + 1] ? nameSims[base + i + 1]! * weights[i + 1]! : weights[i + 1]!
-          const alt = bound - a - b + pair * (weights[i]! + weights[i + 1]!)
-          if (alt > withPair) withPair = alt
-        }
-        nameSims.fill(0, base, base + STRIDE)
-        if (withPair / W < threshold) continue
+        if (pairingBound(index, nameId, weights, pairAvailable) < threshold) continue
         const name = names[nameId]!
         const ids = skeletonMode ? name.skeleton : name.latin
-        const score = bestPairing(ids, weights, pairAvailable)
+        const score = bestPairingAtLeast(ids, weights, threshold)
         if (score >= threshold) candidates.push({ name, score })
       }
       // Best first, so each party's first entry is its best spelling; only the `limit` parties
@@ -536,7 +645,10 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
           },
         })
       }
-      for (let k = 0; k < writtenCount; k++) simTable[written[k]!] = 0
+      for (let k = 0; k < writtenCount; k++) {
+        simTable[written[k]!] = 0
+        simSlots[Math.floor(written[k]! / STRIDE)] = 0
+      }
       return [...best.values()]
         .sort((a, b) => b.score - a.score || (a.party.entityId < b.party.entityId ? -1 : 1))
         .slice(0, limit)
