@@ -9,7 +9,7 @@ import { parsePublicKeyPackage, serializePublicKeyPackage } from '../frost/keys.
 import { frostRefreshFinish, frostRefreshRound1, frostRefreshRound2 } from '../frost/refresh.js'
 import { frostRepairStep1, frostRepairStep2, frostRepairStep3 } from '../frost/repair.js'
 import type { NodeEnvelope } from './envelope.js'
-import type { NodeContext } from './nodeContext.js'
+import type { NodeContext, Participant } from './nodeContext.js'
 import { openFrom, sealFor } from './pairwise.js'
 import { SignerNodeProtocolError } from './signerNodeErrors.js'
 import {
@@ -45,6 +45,58 @@ export async function handleKeyRequest(
     groupOf,
     peerKey,
   } = ctx
+  /** The in-progress ceremony of this request's session, or a protocol error naming `sessionId`. */
+  const sessionOf = <T>(sessions: Map<string, T>, what: string): T => {
+    const session = sessions.get(request.sessionId)
+    if (session === undefined)
+      throw new SignerNodeProtocolError(`has no ${what} in progress`, {
+        path: ['sessionId'],
+        rule: 'wrong_session',
+      })
+    return session
+  }
+  /** Seals each scalar to its recipient under the pairwise key of this session and purpose. */
+  const sealScalars = (
+    participants: Participant[],
+    purpose: string,
+    suite: FrostCiphersuite,
+    items: readonly { sender: number; recipient: number; scalar: bigint }[],
+  ) =>
+    items.map((item) => ({
+      recipient: item.recipient,
+      sealed: sealFor({
+        secret: encryptionSecret,
+        peer: peerKey(participants, item.recipient),
+        sessionId: request.sessionId,
+        from: String(item.sender),
+        to: String(item.recipient),
+        purpose,
+        plaintext: suite.serializeScalar(item.scalar),
+      }),
+    }))
+  /** Opens the scalars sealed to this node (`to`) in `body[field]`, each checked against its sender. */
+  const openScalars = (
+    field: 'shares' | 'deltas',
+    participants: Participant[],
+    purpose: string,
+    suite: FrostCiphersuite,
+    to: number,
+  ) =>
+    expectArray(body[field], ['body', field], 255).map((entry, i) => {
+      const r = expectRecord(entry, ['body', field, i])
+      const sender = expectInteger(r.sender, ['body', field, i, 'sender'], 1, 255)
+      const plaintext = openFrom({
+        secret: encryptionSecret,
+        peer: peerKey(participants, sender),
+        sessionId: request.sessionId,
+        from: String(sender),
+        to: String(to),
+        purpose,
+        sealed: r.sealed,
+        path: ['body', field, i, 'sealed'],
+      })
+      return { sender, scalar: suite.deserializeScalar(plaintext, ['body', field, i]) }
+    })
   switch (request.type) {
     case 'dkg.round1': {
       const suite: FrostCiphersuite = getFrostCiphersuite(body.ciphersuite, ['body', 'ciphersuite'])
@@ -70,62 +122,35 @@ export async function handleKeyRequest(
       return { package: encodeDkgRound1(suite, secret.package) }
     }
     case 'dkg.round2': {
-      const session = dkgSessions.get(request.sessionId)
-      if (session === undefined)
-        throw new SignerNodeProtocolError('has no DKG in progress', {
-          path: ['sessionId'],
-          rule: 'wrong_session',
-        })
+      const session = sessionOf(dkgSessions, 'DKG')
       const suite = session.secret.suite
       const round1 = expectArray(body.round1, ['body', 'round1'], 255).map((p, i) =>
         decodeDkgRound1(suite, p, ['body', 'round1', i], session.secret.threshold),
       )
       const shares = frostDkgRound2({ secret: session.secret, round1Packages: round1 })
       return {
-        shares: shares.map((s) => ({
-          recipient: s.recipient,
-          sealed: sealFor({
-            secret: encryptionSecret,
-            peer: peerKey(session.participants, s.recipient),
-            sessionId: request.sessionId,
-            from: String(s.sender),
-            to: String(s.recipient),
-            purpose: 'dkg-share',
-            plaintext: suite.serializeScalar(s.share),
-          }),
-        })),
+        shares: sealScalars(
+          session.participants,
+          'dkg-share',
+          suite,
+          shares.map((s) => ({ sender: s.sender, recipient: s.recipient, scalar: s.share })),
+        ),
       }
     }
     case 'dkg.finish': {
-      const session = dkgSessions.get(request.sessionId)
-      if (session === undefined)
-        throw new SignerNodeProtocolError('has no DKG in progress', {
-          path: ['sessionId'],
-          rule: 'wrong_session',
-        })
+      const session = sessionOf(dkgSessions, 'DKG')
       const suite = session.secret.suite
       const round1 = expectArray(body.round1, ['body', 'round1'], 255).map((p, i) =>
         decodeDkgRound1(suite, p, ['body', 'round1', i], session.secret.threshold),
       )
-      const received = expectArray(body.shares, ['body', 'shares'], 255).map((s, i) => {
-        const r = expectRecord(s, ['body', 'shares', i])
-        const sender = expectInteger(r.sender, ['body', 'shares', i, 'sender'], 1, 255)
-        const plaintext = openFrom({
-          secret: encryptionSecret,
-          peer: peerKey(session.participants, sender),
-          sessionId: request.sessionId,
-          from: String(sender),
-          to: String(session.secret.identifier),
-          purpose: 'dkg-share',
-          sealed: r.sealed,
-          path: ['body', 'shares', i, 'sealed'],
-        })
-        return {
-          sender,
-          recipient: session.secret.identifier,
-          share: suite.deserializeScalar(plaintext, ['body', 'shares', i]),
-        }
-      })
+      const recipient = session.secret.identifier
+      const received = openScalars(
+        'shares',
+        session.participants,
+        'dkg-share',
+        suite,
+        recipient,
+      ).map(({ sender, scalar }) => ({ sender, recipient, share: scalar }))
       const share = frostDkgFinish({
         secret: session.secret,
         round1Packages: round1,
@@ -166,59 +191,35 @@ export async function handleKeyRequest(
       }
     }
     case 'refresh.round2': {
-      const session = refreshSessions.get(request.sessionId)
-      if (session === undefined)
-        throw new SignerNodeProtocolError('has no refresh in progress', {
-          path: ['sessionId'],
-          rule: 'wrong_session',
-        })
+      const session = sessionOf(refreshSessions, 'refresh')
       const suite = session.secret.share.publicKeyPackage.ciphersuite
       return {
-        deltas: frostRefreshRound2(session.secret).map((d) => ({
-          recipient: d.recipient,
-          sealed: sealFor({
-            secret: encryptionSecret,
-            peer: peerKey(session.participants, d.recipient),
-            sessionId: request.sessionId,
-            from: String(d.sender),
-            to: String(d.recipient),
-            purpose: 'refresh-delta',
-            plaintext: suite.serializeScalar(d.delta),
-          }),
-        })),
+        deltas: sealScalars(
+          session.participants,
+          'refresh-delta',
+          suite,
+          frostRefreshRound2(session.secret).map((d) => ({
+            sender: d.sender,
+            recipient: d.recipient,
+            scalar: d.delta,
+          })),
+        ),
       }
     }
     case 'refresh.finish': {
-      const session = refreshSessions.get(request.sessionId)
-      if (session === undefined)
-        throw new SignerNodeProtocolError('has no refresh in progress', {
-          path: ['sessionId'],
-          rule: 'wrong_session',
-        })
+      const session = sessionOf(refreshSessions, 'refresh')
       const old = session.secret.share
       const suite = old.publicKeyPackage.ciphersuite
       const round1 = expectArray(body.round1, ['body', 'round1'], 255).map((p, i) =>
         decodeRefreshRound1(suite, p, ['body', 'round1', i], old.publicKeyPackage.threshold),
       )
-      const deltas = expectArray(body.deltas, ['body', 'deltas'], 255).map((s, i) => {
-        const r = expectRecord(s, ['body', 'deltas', i])
-        const sender = expectInteger(r.sender, ['body', 'deltas', i, 'sender'], 1, 255)
-        const plaintext = openFrom({
-          secret: encryptionSecret,
-          peer: peerKey(session.participants, sender),
-          sessionId: request.sessionId,
-          from: String(sender),
-          to: String(old.identifier),
-          purpose: 'refresh-delta',
-          sealed: r.sealed,
-          path: ['body', 'deltas', i, 'sealed'],
-        })
-        return {
-          sender,
-          recipient: old.identifier,
-          delta: suite.deserializeScalar(plaintext, ['body', 'deltas', i]),
-        }
-      })
+      const deltas = openScalars(
+        'deltas',
+        session.participants,
+        'refresh-delta',
+        suite,
+        old.identifier,
+      ).map(({ sender, scalar }) => ({ sender, recipient: old.identifier, delta: scalar }))
       const share = frostRefreshFinish({
         secret: session.secret,
         round1Packages: round1,
@@ -260,49 +261,22 @@ export async function handleKeyRequest(
       })
       repairSessions.set(request.sessionId, { group, helpers, target: target!, at: clock.now() })
       return {
-        deltas: deltas.map((d) => ({
-          recipient: d.recipient,
-          sealed: sealFor({
-            secret: encryptionSecret,
-            peer: peerKey(helpers, d.recipient),
-            sessionId: request.sessionId,
-            from: String(d.sender),
-            to: String(d.recipient),
-            purpose: 'repair-delta',
-            plaintext: suite.serializeScalar(d.delta),
-          }),
-        })),
+        deltas: sealScalars(
+          helpers,
+          'repair-delta',
+          suite,
+          deltas.map((d) => ({ sender: d.sender, recipient: d.recipient, scalar: d.delta })),
+        ),
       }
     }
     case 'repair.step2': {
-      const session = repairSessions.get(request.sessionId)
-      if (session === undefined)
-        throw new SignerNodeProtocolError('has no repair in progress', {
-          path: ['sessionId'],
-          rule: 'wrong_session',
-        })
+      const session = sessionOf(repairSessions, 'repair')
       const { group, helpers, target } = session
       const suite = group.share.publicKeyPackage.ciphersuite
       const me_ = group.share.identifier
-      const deltas = expectArray(body.deltas, ['body', 'deltas'], 255).map((d, i) => {
-        const r = expectRecord(d, ['body', 'deltas', i])
-        const sender = expectInteger(r.sender, ['body', 'deltas', i, 'sender'], 1, 255)
-        const plaintext = openFrom({
-          secret: encryptionSecret,
-          peer: peerKey(helpers, sender),
-          sessionId: request.sessionId,
-          from: String(sender),
-          to: String(me_),
-          purpose: 'repair-delta',
-          sealed: r.sealed,
-          path: ['body', 'deltas', i, 'sealed'],
-        })
-        return {
-          sender,
-          recipient: me_,
-          delta: suite.deserializeScalar(plaintext, ['body', 'deltas', i]),
-        }
-      })
+      const deltas = openScalars('deltas', helpers, 'repair-delta', suite, me_).map(
+        ({ sender, scalar }) => ({ sender, recipient: me_, delta: scalar }),
+      )
       const sigma = frostRepairStep2({
         share: group.share,
         helpers: helpers.map((h) => h.identifier),
