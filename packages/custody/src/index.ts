@@ -255,10 +255,12 @@ export {
 export {
   findInvalidSignatureShares,
   frostAggregate,
+  frostAggregatePrepare,
   frostCommit,
   frostSign,
   frostVerify,
   frostVerifyingKey,
+  type PreparedAggregate,
   type SignatureShare,
   type SigningCommitments,
   type SigningNonces,
@@ -421,6 +423,7 @@ export {
   type NodeTransport,
   serveSignerNode,
 } from './signerNode/transport.js'
+export type { WireCommitment } from './signerNode/wire.js'
 // --- Tiers and rebalancing -----------------------------------------------------------------
 export {
   type ForecastWithdrawalDemandParameters,
