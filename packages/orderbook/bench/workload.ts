@@ -10,6 +10,7 @@ import {
   noopEventSink,
   type PlaceOrderCommand,
 } from '../src/index.js'
+import { createRng } from '../test/support/fixtures.js'
 
 export const MID = 100_000
 export const HALF_LEVELS = 75
@@ -25,29 +26,6 @@ export function benchInstrument(): Instrument {
     maxQuantityLots: 1_000_000,
     maxPriceTicks: 100_000_000,
   })
-}
-
-/** sfc32: small, fast, seeded. */
-export function rng(seed: number): () => number {
-  let a = 0x9e3779b9 ^ seed
-  let b = 0x243f6a88
-  let c = 0xb7e15162
-  let d = seed | 0
-  const next = () => {
-    a |= 0
-    b |= 0
-    c |= 0
-    d |= 0
-    const t = (((a + b) | 0) + d) | 0
-    d = (d + 1) | 0
-    a = b ^ (b >>> 9)
-    b = (c + (c << 3)) | 0
-    c = (c << 21) | (c >>> 11)
-    c = (c + t) | 0
-    return (t >>> 0) / 4294967296
-  }
-  for (let i = 0; i < 16; i++) next()
-  return next
 }
 
 /** One operation, in a shape both our book and nodejs-order-book can be driven from. */
@@ -108,7 +86,7 @@ export function generateWorkload(options: {
   depth: number
   operations: number
 }): Workload {
-  const random = rng(options.seed)
+  const random = createRng(options.seed).next
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1))
   const live: number[] = []
   const where = new Map<number, number>()
