@@ -503,6 +503,8 @@ export async function startExchange(options: {
     withdrawals,
     audit,
     keyStore,
+    /** Per-key token buckets shared by every gateway (REST, WebSocket and FIX count together). */
+    rateLimiter,
     adminKey: admin,
     rpcUrls,
     checkLedger,

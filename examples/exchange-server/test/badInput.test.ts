@@ -404,6 +404,123 @@ describe('bad input changes nothing and the server keeps serving', () => {
     expect(after.perAccount.flooder).toEqual(before.perAccount.flooder)
     expect(after.perAccount.alice).toEqual(before.perAccount.alice)
   })
+
+  it('order floods over WebSocket and FIX beyond the key’s limit are refused order by order, nothing else changes', async () => {
+    // Two fresh keys (full buckets: 100, refilled at 50 per second), one per gateway.
+    const fresh = async (accountId: string) => {
+      const key = await admin.post<{ keyId: string; secret: string }>('/v1/admin/accounts', {
+        accountId,
+        permissions: ['read', 'trade'],
+        kycLevel: 2,
+      })
+      await admin.post('/v1/admin/faucet', { accountId, asset: 'USDC', amount: '100000' })
+      return { ...key, client: createRestClient({ baseUrl: exchange.urls.http, ...key }) }
+    }
+    const wsKey = await fresh('ws-flooder')
+    const fixKey = await fresh('fix-flooder')
+    const before = await observable()
+    const openOrders = async (client: RestClient) =>
+      (await client.get<{ orders: unknown[] }>('/v1/orders')).orders.length
+    const flood = 400
+    // Far from the book (buys at 2000-2399 against Alice's 2900 bid): nothing trades.
+    const price = (i: number) => 200_000 + i * 100
+
+    // WebSocket: 400 orders written at once.
+    const ws = await openWs(exchange.urls.ws)
+    cleanups.push(() => ws.close())
+    ws.auth(wsKey.keyId, wsKey.secret)
+    await until(() =>
+      ws.messages.some((m) => m.authenticated === 'ws-flooder') ? true : undefined,
+    )
+    const wsStarted = Date.now()
+    for (let i = 0; i < flood; i++)
+      ws.send({
+        op: 'order',
+        action: 'place',
+        id: i,
+        symbol: 'ETH-USDC',
+        side: 'buy',
+        price: price(i),
+        quantity: 100,
+      })
+    const wsAnswers = await until(
+      () => {
+        const answers = ws.messages.filter((m) => typeof m.id === 'number')
+        return answers.length >= flood ? answers : undefined
+      },
+      20_000,
+      'an answer to every WebSocket order',
+    )
+    const wsElapsed = Date.now() - wsStarted
+    const wsAccepted = wsAnswers.filter((m) => m.ok === true).length
+    const wsThrottled = wsAnswers.filter(
+      (m) => (m.error as { code?: string } | undefined)?.code === 'rate_limited',
+    )
+    expect(wsAccepted + wsThrottled.length).toBe(flood) // every order answered, nothing else
+    expect(wsThrottled.length).toBeGreaterThan(0)
+    expect(wsAccepted).toBeLessThanOrEqual(100 + Math.ceil((50 * wsElapsed) / 1_000))
+    expect((wsThrottled[0]!.error as { message: string }).message).toMatch(/Retry in \d+ ms/)
+
+    // FIX: 400 NewOrderSingle written at once on a logged-on session.
+    const fix = await openRawFixClient({
+      port: fixPort,
+      sender: fixKey.keyId,
+      target: VENUE_COMP_ID,
+    })
+    cleanups.push(() => fix.close())
+    fix.send('A', [
+      [98, '0'],
+      [108, '30'],
+      [141, 'Y'],
+      [553, fixKey.keyId],
+      [554, fixLogonPassword(fixKey.keyId, fixKey.secret)],
+    ])
+    await until(() => fix.received.find((m) => m.get(35) === 'A'), 10_000, 'the logon')
+    const fixStarted = Date.now()
+    for (let i = 0; i < flood; i++)
+      fix.send('D', [
+        [11, `flood-${i}`],
+        [55, 'ETH-USDC'],
+        [54, '1'],
+        [60, '20260101-00:00:00.000'],
+        [38, '0.01'],
+        [40, '2'],
+        [44, String(2000 + i)],
+      ])
+    const reports = await until(
+      () => {
+        const r = fix.received.filter((m) => m.get(35) === '8' && m.get(11)?.startsWith('flood-'))
+        return r.length >= flood ? r : undefined
+      },
+      20_000,
+      'an execution report for every FIX order',
+    )
+    const fixElapsed = Date.now() - fixStarted
+    const fixAccepted = reports.filter((m) => m.get(150) === '0').length
+    const fixThrottled = reports.filter((m) => m.get(150) === '8')
+    expect(fixAccepted + fixThrottled.length).toBe(flood)
+    expect(fixThrottled.length).toBeGreaterThan(0)
+    expect(fixAccepted).toBeLessThanOrEqual(100 + Math.ceil((50 * fixElapsed) / 1_000))
+    for (const m of fixThrottled) {
+      expect(m.get(103)).toBe('99') // OrdRejReason: other
+      expect(m.get(58)).toMatch(/^Rate limit exceeded; retry in \d+ ms$/)
+    }
+    expect(fix.received.some((m) => m.get(35) === '5')).toBe(false) // the session stays up
+    expect(fix.isOpen() && ws.isOpen()).toBe(true)
+
+    // Exactly the accepted orders changed state; the others, and everyone else, saw nothing.
+    const after = await observable()
+    expect(after.appliedSeq).toBe(before.appliedSeq + wsAccepted + fixAccepted)
+    expect(await openOrders(wsKey.client)).toBe(wsAccepted)
+    expect(await openOrders(fixKey.client)).toBe(fixAccepted)
+    for (const account of Object.keys(keys))
+      expect(after.perAccount[account], account).toEqual(before.perAccount[account])
+    // Another key still trades at once.
+    expect(
+      (await keys.bob!.client.post<{ status: string }>('/v1/orders', order({ price: '2600' })))
+        .status,
+    ).toBe('open')
+  })
 })
 
 /** POST with a chunked body (no Content-Length), validly signed. */

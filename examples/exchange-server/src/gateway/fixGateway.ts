@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { InputError, type Instrument, type Logger } from '@strongroom/core'
 import {
   createFixAcceptor,
+  type FixInboundMessage,
   type FixSessionHandle,
   formatExecutionReport,
   formatMarketDataIncremental,
@@ -122,6 +123,44 @@ export async function startFixGateway(options: {
     return undefined
   }
 
+  /**
+   * A message beyond the key's rate limit: a NewOrderSingle gets a rejected ExecutionReport
+   * (OrdRejReason 99, as venues report throttling), a cancel or replace an OrderCancelReject, any
+   * other message a BusinessMessageReject; each names the limit and when to retry.
+   */
+  const throttled = (
+    message: FixInboundMessage,
+    session: FixSessionHandle,
+    retryAfterMs: number,
+  ) => {
+    const text = `Rate limit exceeded; retry in ${retryAfterMs} ms`
+    const { msgType, view } = message
+    if (msgType === 'D')
+      return rejectNew(
+        session,
+        view.get(11) ?? 'NONE',
+        view.get(55),
+        view.get(54) === '2' ? 'sell' : 'buy',
+        text,
+      )
+    if (msgType === 'F' || msgType === 'G') {
+      session.send(
+        formatOrderCancelReject({
+          orderId: 'NONE',
+          clientOrderId: view.get(11) ?? 'NONE',
+          origClientOrderId: view.get(41) ?? 'NONE',
+          responseTo: msgType === 'F' ? 'cancel' : 'replace',
+          status: 'rejected',
+          reason: 99,
+          transactTime: Date.now(),
+          text,
+        }),
+      )
+      return undefined
+    }
+    return { businessReject: { reason: 0 as const, text } }
+  }
+
   const unsubscribe = exchange.hub.subscribe((events: readonly ExchangeEvent[]) => {
     for (const e of events) {
       if (e.kind === 'orderAccepted') {
@@ -238,6 +277,10 @@ export async function startFixGateway(options: {
       onMessage(message, session) {
         const account = accountOf(session)
         if (!account) return { businessReject: { reason: 0, text: 'No account for this session' } }
+        // The key's token bucket is the one REST and WebSocket requests draw from: a FIX flood
+        // is refused message by message (nothing entered) and other keys are not affected.
+        const limit = exchange.rateLimiter.take(session.id.targetCompId)
+        if (!limit.allowed) return throttled(message, session, limit.retryAfterMs)
         if (message.msgType === 'V') {
           let subscription: ReturnType<typeof parseMarketDataSubscription>
           try {
