@@ -83,6 +83,11 @@ export {
 } from './errorCodes.js'
 export { isStrongroomError, StrongroomError, type StrongroomErrorOptions } from './errors.js'
 export {
+  createGroupCommit,
+  type GroupCommit,
+  type GroupCommitTarget,
+} from './groupCommit.js'
+export {
   type AccountId,
   type ClientOrderId,
   createRandomIdGenerator,

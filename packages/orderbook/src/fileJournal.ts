@@ -1,11 +1,12 @@
 import { type FileHandle, open } from 'node:fs/promises'
 import { crc32 } from 'node:zlib'
-import type {
-  Journal,
-  JournalAppendResult,
-  JournalReadOptions,
-  JournalRecord,
-  JournalRecordKind,
+import {
+  createGroupCommit,
+  type Journal,
+  type JournalAppendResult,
+  type JournalReadOptions,
+  type JournalRecord,
+  type JournalRecordKind,
 } from '@strongroom/core'
 import {
   JournalClosedError,
@@ -414,28 +415,16 @@ export async function openFileJournal(parameters: OpenFileJournalParameters): Pr
   let pendingSnapshot: number | undefined
   let nextSeq = lastSeq + 1
   let spare = new FrameBuilder()
-  let writing = false
-  let timer: ReturnType<typeof setTimeout> | undefined
   let failure: unknown
   let closed = false
   let syncCount = 0
-  let drained: (() => void) | undefined
-
-  const schedule = () => {
-    if (writing || timer !== undefined || pending.count === 0) return
-    if (maxDelayMs <= 0 || pending.length >= maxFrameBytes) {
-      writing = true
-      queueMicrotask(() => void flush())
-    } else {
-      timer = setTimeout(() => {
-        timer = undefined
-        if (!writing && pending.count > 0) {
-          writing = true
-          void flush()
-        }
-      }, maxDelayMs)
-    }
-  }
+  const commits = createGroupCommit({
+    maxDelayMs,
+    hasPending: () => pending.count > 0,
+    full: () => pending.length >= maxFrameBytes,
+    write: () => flush(),
+    failed: () => failure !== undefined,
+  })
 
   const flush = async () => {
     const frame = pending
@@ -469,9 +458,6 @@ export async function openFileJournal(parameters: OpenFileJournalParameters): Pr
       pending.reset(nextSeq)
     } finally {
       spare = frame
-      writing = false
-      if (pending.count > 0 && failure === undefined) schedule()
-      else if (pending.count === 0) drained?.()
     }
   }
 
@@ -555,7 +541,7 @@ export async function openFileJournal(parameters: OpenFileJournalParameters): Pr
       if (maxSeq <= lastSeq) return Promise.resolve({ seqs })
       return new Promise<JournalAppendResult>((resolve, reject) => {
         waiters.push({ resolve, reject, seqs, maxSeq })
-        schedule()
+        commits.schedule()
       })
     },
     appendPacked(kind, count, timestamps, ends, bytes) {
@@ -587,7 +573,7 @@ export async function openFileJournal(parameters: OpenFileJournalParameters): Pr
       if (kind === 'snapshot') pendingSnapshot = maxSeq
       return new Promise<number>((resolve, reject) => {
         waiters.push({ resolve: () => resolve(first), reject, seqs: [], maxSeq })
-        schedule()
+        commits.schedule()
       })
     },
     read,
@@ -601,15 +587,7 @@ export async function openFileJournal(parameters: OpenFileJournalParameters): Pr
     async close() {
       if (closed) return
       closed = true
-      if (timer !== undefined) {
-        clearTimeout(timer)
-        timer = undefined
-        if (!writing && pending.count > 0) {
-          writing = true
-          void flush()
-        }
-      }
-      if (writing || pending.count > 0) await new Promise<void>((resolve) => (drained = resolve))
+      await commits.drain()
       await handle.close()
     },
   }

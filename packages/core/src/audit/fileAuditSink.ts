@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
+import { createGroupCommit } from '../groupCommit.js'
 import type { AuditSink } from '../ports/audit.js'
 import {
   AuditClosedError,
@@ -90,28 +91,16 @@ export async function openFileAuditSink(
     waiters: [],
     count: 0,
   }
-  let writing = false
-  let timer: ReturnType<typeof setTimeout> | undefined
   let failure: unknown
   let closed = false
   let syncCount = 0
-  let drained: (() => void) | undefined
-
-  const schedule = () => {
-    if (writing || timer !== undefined || pending.count === 0) return
-    if (maxDelayMs <= 0 || pending.count >= maxBatchRecords) {
-      writing = true
-      queueMicrotask(() => void flush())
-    } else {
-      timer = setTimeout(() => {
-        timer = undefined
-        if (!writing) {
-          writing = true
-          void flush()
-        }
-      }, maxDelayMs)
-    }
-  }
+  const commits = createGroupCommit({
+    maxDelayMs,
+    hasPending: () => pending.count > 0,
+    full: () => pending.count >= maxBatchRecords,
+    write: () => flush(),
+    failed: () => failure !== undefined,
+  })
 
   const flush = async () => {
     const batch = pending
@@ -137,10 +126,6 @@ export async function openFileAuditSink(
       const refused = new AuditClosedError({ reason: 'failed', cause })
       for (const waiter of pending.waiters) waiter.reject(refused)
       pending = { chunks: [], waiters: [], count: 0 }
-    } finally {
-      writing = false
-      if (pending.count > 0 && failure === undefined) schedule()
-      else if (pending.count === 0) drained?.()
     }
   }
 
@@ -162,7 +147,7 @@ export async function openFileAuditSink(
         pending.chunks.push(text)
         pending.waiters.push({ resolve, reject })
         pending.count += records.length
-        schedule()
+        commits.schedule()
       })
     },
     read() {
@@ -178,15 +163,7 @@ export async function openFileAuditSink(
     async close() {
       if (closed) return
       closed = true
-      if (timer !== undefined) {
-        clearTimeout(timer)
-        timer = undefined
-        if (!writing && pending.count > 0) {
-          writing = true
-          void flush()
-        }
-      }
-      if (writing || pending.count > 0) await new Promise<void>((resolve) => (drained = resolve))
+      await commits.drain()
       await handle.close()
     },
   }
