@@ -33,6 +33,7 @@ type Line = {
 type Asset = {
   asset: string
   total: string
+  customerLiabilities: string
   hotWallet: { address: string; balance: string }
   depositAddresses: string
   tiers: Line[]
@@ -115,6 +116,12 @@ describe('console: custody tiers against their bands', () => {
     expect(eth.hotWallet).toEqual({ address: exchange.custody.hotAddress, balance: `${hotWallet}` })
     expect(eth.depositAddresses).toBe(`${deposits}`)
     expect(eth.total).toBe(`${total}`)
+    // What the venue owes: bob's 6 ETH deposit less his 2 ETH withdrawal.
+    const { balances } = await bob.get<{
+      balances: { asset: string; available: string; locked: string }[]
+    }>('/v1/balances')
+    expect(balances.find((b) => b.asset === 'ETH')).toMatchObject({ available: '4', locked: '0' })
+    expect(eth.customerLiabilities).toBe(`${4n * E18}`)
     const [h, wm, c] = eth.tiers
     // Hot: the 1 000 ETH development float (booked as capital), the deposit, less the withdrawal
     // and its network fee: chain and ledger agree to the wei.

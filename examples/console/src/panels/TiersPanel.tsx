@@ -19,6 +19,7 @@ type AssetTiers = {
   asset: string
   decimals: number
   total: string
+  customerLiabilities: string
   hotWallet: { address: string; balance: string }
   depositAddresses: string
   tiers: TierRow[]
@@ -78,7 +79,8 @@ export function TiersPanel(props: { client: ConsoleClient; allowed: boolean }) {
       {assets?.map((a) => (
         <div key={a.asset} data-asset={a.asset}>
           <h3>
-            {a.asset}: {formatUnits(a.total, a.decimals)} held
+            {a.asset}: {formatUnits(a.total, a.decimals)} held,{' '}
+            {formatUnits(a.customerLiabilities, a.decimals)} owed to customers
           </h3>
           <table>
             <thead>

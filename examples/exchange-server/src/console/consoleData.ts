@@ -91,9 +91,16 @@ export function createConsoleData(deps: ConsoleDeps) {
 
     /**
      * Per on-chain asset: each custody tier's balance (chain or ledger) next to the ledger's,
-     * its share against its band, and the moves the rebalancing planner proposes.
+     * its share against its band, the moves the rebalancing planner proposes, and what the venue
+     * owes its customers of the asset.
      */
-    tiers: () => deps.tiers.report(),
+    async tiers() {
+      const owed = core.totals()
+      return (await deps.tiers.report()).map((a) => ({
+        ...a,
+        customerLiabilities: owed.get(a.asset) ?? 0n,
+      }))
+    },
 
     withdrawals() {
       const all = withdrawals.list({})
