@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createTempDir } from '@strongroom/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig } from './config.js'
+import { ConfigError, loadConfig, tierPolicyOf } from './config.js'
 
 const dir = createTempDir('strongroom-config-')
 afterAll(() => dir.remove())
@@ -140,5 +140,56 @@ describe('exchange configuration', () => {
     expect(
       failure(() => loadConfig({ file: join(dir.path, 'notjson.json') })).issues[0]!.path,
     ).toBe('(file)')
+  })
+
+  it('embeds the custody tier bands, and turns them into the custody package’s policy', () => {
+    const config = loadConfig()
+    expect(config.tiers).toEqual({
+      hot: { minBps: 200, maxBps: 500 },
+      warm: { minBps: 1_000, maxBps: 1_500 },
+      hotCoverDays: 1,
+      warmCoverDays: 3,
+      minimumMove: {},
+      wallets: { warm: { walletId: 'warm-evm' }, cold: { walletId: 'cold-evm' } },
+    })
+    const file = join(dir.path, 'tiers.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        tiers: { hot: { minBps: 100, maxBps: 300 }, minimumMove: { ETH: '0.25' } },
+      }),
+    )
+    expect(tierPolicyOf(loadConfig({ file }), 'ETH')).toEqual({
+      asset: 'ETH',
+      hot: { minBps: 100, maxBps: 300 },
+      warm: { minBps: 1_000, maxBps: 1_500 },
+      hotCoverDays: 1,
+      warmCoverDays: 3,
+      minimumMove: 250_000_000_000_000_000n,
+    })
+  })
+
+  it('refuses tier settings the custody package refuses, naming the field', () => {
+    const problems = (tiers: unknown) => {
+      const file = join(dir.path, 'bad-tiers.json')
+      writeFileSync(file, JSON.stringify({ tiers }))
+      return failure(() => loadConfig({ file })).issues
+    }
+    expect(problems({ hot: { minBps: 600, maxBps: 500 } })).toEqual([
+      { path: 'tiers.hot.minBps', message: 'must not exceed maxBps' },
+    ])
+    expect(
+      problems({ hot: { minBps: 0, maxBps: 6_000 }, warm: { minBps: 0, maxBps: 5_000 } }),
+    ).toEqual([{ path: 'tiers.warm.maxBps', message: 'hot and warm maxima exceed 100 %' }])
+    expect(problems({ minimumMove: { USDC: '0.0000001' } })).toEqual([
+      { path: 'tiers.minimumMove.USDC', message: '"0.0000001" has more than 6 decimal places.' },
+    ])
+    expect(problems({ minimumMove: { BTC: '1' } })).toEqual([
+      { path: 'tiers.minimumMove.BTC', message: 'unknown asset BTC' },
+    ])
+    expect(problems({ wallets: { warm: { walletId: 'hot-evm' } } })[0]!.path).toBe('tiers.wallets')
+    expect(problems({ wallets: { cold: { walletId: 'cold', address: '0x12' } } })).toEqual([
+      { path: 'tiers.wallets.cold.address', message: expect.stringContaining('20-byte') },
+    ])
   })
 })

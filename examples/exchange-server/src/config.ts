@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { defineAsset, InputError, parseAmount } from '@strongroom/core'
+import { assertTierPolicy, type TierPolicy } from '@strongroom/custody'
 import { z } from 'zod'
 
 const decimal = z.string().regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, 'must be a plain decimal string')
@@ -31,6 +33,31 @@ const marketSchema = z.strictObject({
   /** Starting reference price for the simulated market (decimal, quote per base). */
   referencePrice: decimal,
 })
+
+const tierBand = z.strictObject({
+  minBps: z.number().int().min(0).max(10_000),
+  maxBps: z.number().int().min(0).max(10_000),
+})
+const tierWallet = z.strictObject({
+  /** The wallet's id in the ledger (its custody account is `wallet:<walletId>`). */
+  walletId: z.string().regex(/^[a-z0-9-]{1,64}$/, 'lower-case letters, digits and "-" only'),
+  /**
+   * The tier's address on the chain, watched only: the exchange never holds warm (FROST group)
+   * or cold (Shamir-split) keys. Without it the tier's balance is what the ledger has booked.
+   */
+  address: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address')
+    .optional(),
+})
+const TIER_DEFAULTS = {
+  hot: { minBps: 200, maxBps: 500 },
+  warm: { minBps: 1_000, maxBps: 1_500 },
+  hotCoverDays: 1,
+  warmCoverDays: 3,
+  minimumMove: {},
+  wallets: { warm: { walletId: 'warm-evm' }, cold: { walletId: 'cold-evm' } },
+}
 
 /** The whole configuration of the reference exchange. Every field has an embedded default. */
 export const configSchema = z.strictObject({
@@ -157,6 +184,27 @@ export const configSchema = z.strictObject({
       sanctionedAddresses: ['0x000000000000000000000000000000000000bad1'],
       usdPrices: { ETH: '3000', USDC: '1' },
     }),
+  /**
+   * Custody tiers of the on-chain assets (checked by the custody package's `assertTierPolicy`):
+   * the hot band, the warm band (cold holds the rest), how many days of forecast peak
+   * withdrawals hot and warm must cover, the smallest move worth proposing per asset (whole
+   * units), and the warm and cold wallets (hot is the exchange's own hot wallet).
+   */
+  tiers: z
+    .strictObject({
+      hot: tierBand.default(TIER_DEFAULTS.hot),
+      warm: tierBand.default(TIER_DEFAULTS.warm),
+      hotCoverDays: z.number().int().min(0).max(365).default(TIER_DEFAULTS.hotCoverDays),
+      warmCoverDays: z.number().int().min(0).max(365).default(TIER_DEFAULTS.warmCoverDays),
+      minimumMove: z.record(z.string(), decimal).default({}),
+      wallets: z
+        .strictObject({
+          warm: tierWallet.default(TIER_DEFAULTS.wallets.warm),
+          cold: tierWallet.default(TIER_DEFAULTS.wallets.cold),
+        })
+        .default(TIER_DEFAULTS.wallets),
+    })
+    .default(TIER_DEFAULTS),
   /** Development faucet for off-chain assets (admin only). Off in production. */
   faucet: z.boolean().default(true),
   /** API keys created at start-up (development); production keys come from the admin API. */
@@ -174,6 +222,35 @@ export const configSchema = z.strictObject({
 
 /** The validated configuration. */
 export type ExchangeConfig = z.output<typeof configSchema>
+
+/** The hot wallet's ledger id (the warm and cold ones are configured under `tiers.wallets`). */
+export const HOT_WALLET_ID = 'hot-evm'
+
+/**
+ * The rebalancing policy of an asset, from `tiers`.
+ * @throws {InvalidAmountError} when the asset's `minimumMove` has more decimals than the asset.
+ */
+export function tierPolicyOf(config: ExchangeConfig, asset: string): TierPolicy {
+  const spec = config.assets.find((a) => a.code === asset)
+  if (!spec) throw new Error(`unknown asset ${asset}`)
+  const { tiers } = config
+  const minimum = tiers.minimumMove[asset]
+  return {
+    asset,
+    hot: tiers.hot,
+    warm: tiers.warm,
+    hotCoverDays: tiers.hotCoverDays,
+    warmCoverDays: tiers.warmCoverDays,
+    minimumMove:
+      minimum === undefined
+        ? 0n
+        : parseAmount({
+            asset: defineAsset({ code: spec.code, decimals: spec.decimals }),
+            value: minimum,
+            path: ['tiers', 'minimumMove', asset],
+          }),
+  }
+}
 
 /** Environment variables that override the file, and the field each one sets. */
 export const ENV_OVERRIDES = {
@@ -323,6 +400,36 @@ export function loadConfig(
   if (config.approvals.required > config.approvals.approvers) {
     problems.push({ path: 'approvals.required', message: 'cannot exceed approvals.approvers' })
   }
+  problems.push(...tierProblems(config))
   if (problems.length) throw new ConfigError(source, problems)
   return config
+}
+
+/** What is wrong with `tiers`: the custody package's policy rules, asset codes, wallet ids. */
+function tierProblems(config: ExchangeConfig): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = []
+  for (const asset of Object.keys(config.tiers.minimumMove)) {
+    if (!config.assets.some((a) => a.code === asset))
+      problems.push({ path: `tiers.minimumMove.${asset}`, message: `unknown asset ${asset}` })
+  }
+  const { warm, cold } = config.tiers.wallets
+  if (warm.walletId === cold.walletId || [warm, cold].some((w) => w.walletId === HOT_WALLET_ID))
+    problems.push({
+      path: 'tiers.wallets',
+      message: `the hot (${HOT_WALLET_ID}), warm and cold wallet ids must differ`,
+    })
+  if (warm.address && warm.address.toLowerCase() === cold.address?.toLowerCase())
+    problems.push({ path: 'tiers.wallets', message: 'warm and cold need different addresses' })
+  for (const asset of config.assets) {
+    if (problems.length) break
+    try {
+      assertTierPolicy(tierPolicyOf(config, asset.code))
+    } catch (error) {
+      // TierPolicyError (a band or horizon) or InvalidAmountError (a minimum move).
+      if (!(error instanceof InputError)) throw error
+      const field = error.path[0] === 'tiers' ? error.path : ['tiers', ...error.path]
+      problems.push({ path: field.join('.'), message: error.issue.message })
+    }
+  }
+  return problems
 }

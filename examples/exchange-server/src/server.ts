@@ -27,10 +27,11 @@ import { createRoutes } from './api/routes.js'
 import { createDepositWatcher } from './chain/depositWatcher.js'
 import { type LocalChain, sendFromDevAccount, startLocalChain } from './chain/hardhatNode.js'
 import { jsonRpc } from './chain/jsonRpc.js'
-import type { ExchangeConfig } from './config.js'
+import { type ExchangeConfig, HOT_WALLET_ID } from './config.js'
 import { createOperationsConsole } from './console/operationsConsole.js'
 import type { Market } from './core/exchangeCore.js'
 import { createCustodyService } from './custody/custodyService.js'
+import { createCustodyTiers } from './custody/custodyTiers.js'
 import { createExchangeSequencer } from './engine/exchangeSequencer.js'
 import { recoverExchangeCore } from './engine/recoverExchange.js'
 import { openApiKeyStore } from './gateway/apiKeyStore.js'
@@ -272,8 +273,12 @@ export async function startExchange(options: {
     const balance = BigInt(
       await jsonRpc<string>(rpcUrls[0]!, 'eth_getBalance', [custody.hotAddress, 'latest']),
     )
-    if (balance === 0n)
-      await sendFromDevAccount(rpcUrls[0]!, 0, custody.hotAddress, 1_000n * 10n ** 18n)
+    const float = 1_000n * 10n ** 18n
+    if (balance === 0n) await sendFromDevAccount(rpcUrls[0]!, 0, custody.hotAddress, float)
+    // The float is the venue's own money: booked as capital, so the hot wallet reconciles.
+    const native = config.assets.find((a) => a.kind === 'native')
+    if (native)
+      await ledger.bookCapital(`dev-float-${native.code}`, HOT_WALLET_ID, native.code, float)
   }
   const withdrawals = createWithdrawalService({
     config,
@@ -418,10 +423,20 @@ export async function startExchange(options: {
       }
     },
   }
+  const tiers = createCustodyTiers({
+    config,
+    ledger: ledger.ledger,
+    hotAddress: custody.hotAddress,
+    chainBalance: async (address) =>
+      BigInt(await jsonRpc<string>(rpcUrls[0]!, 'eth_getBalance', [address, 'latest'])),
+    depositAddresses: () =>
+      Promise.all(
+        [...new Set(keyStore.all().map((k) => k.accountId))].map((a) => custody.depositAddress(a)),
+      ),
+    now: () => clock.now(),
+  })
   const operations = createOperationsConsole({
-    ...{ config, api, core, custody, compliance, withdrawals, audit, hub, authenticator },
-    rpcUrl: rpcUrls[0]!,
-    accounts: () => [...new Set(keyStore.all().map((k) => k.accountId))],
+    ...{ config, api, core, custody, compliance, withdrawals, audit, hub, authenticator, tiers },
   })
   closers.push(() => operations.close())
   const allRoutes = [...routes, stateRoute, ...operations.routes]
@@ -501,6 +516,7 @@ export async function startExchange(options: {
     compliance,
     custody,
     withdrawals,
+    tiers,
     audit,
     keyStore,
     /** Per-key token buckets shared by every gateway (REST, WebSocket and FIX count together). */

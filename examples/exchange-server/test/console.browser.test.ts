@@ -354,10 +354,73 @@ describe.skipIf(!browser.available)('operations console in headless Chromium', (
       .poll(() => page.getByTestId('audit-verification').textContent())
       .toMatch(/^chain intact: \d+ records, head #\d+$/)
     expect(await page.locator('[data-testid=audit] tr[data-seq]').count()).toBeGreaterThan(10)
-    await expect.poll(() => page.locator('[data-testid=tiers] tr[data-tier=hot]').count()).toBe(1)
     // Trades from before the page was opened come from REST.
     await expect.poll(() => page.locator('[data-testid=trades] tbody tr').count()).toBe(1)
     await shot(page, 'console-alerts-audit-tiers')
+    await page.close()
+  })
+
+  it('shows hot, warm and cold against their bands, and the sweeps the planner proposes', async () => {
+    const page = await openConsole(exchange.adminKey)
+    const row = (tier: string) => page.locator(`[data-testid=tiers] tr[data-tier=${tier}]`)
+    await row('hot').waitFor()
+    const cells = async (tier: string) => await row(tier).locator('td').allTextContents()
+    // The hot wallet's chain balance equals the ledger's (the float is booked as capital, every
+    // withdrawal with its network fee), once the last withdrawal is confirmed.
+    await expect
+      .poll(() => row('hot').locator('td').nth(6).textContent(), { timeout: 20_000 })
+      .toBe('chain = ledger')
+    // Everything sits in the hot wallet (its float and the deposit addresses): hot is above its
+    // band; warm and cold (no watched address on this venue: their ledger accounts) are empty.
+    expect(await cells('hot')).toEqual([
+      'hot',
+      'hot-evm (chain)',
+      expect.stringMatching(/^10\d\d(\.\d+)?$/),
+      '100.00 %',
+      '2.00 % – 5.00 %',
+      'above',
+      'chain = ledger',
+    ])
+    expect(await cells('warm')).toEqual([
+      'warm',
+      'warm-evm (ledger)',
+      '0',
+      '0.00 %',
+      '10.00 % – 15.00 %',
+      'below',
+      'from the ledger',
+    ])
+    expect(await cells('cold')).toEqual([
+      'cold',
+      'cold-evm (ledger)',
+      '0',
+      '0.00 %',
+      '80.00 % – 88.00 %',
+      'below',
+      'from the ledger',
+    ])
+    // The planner sweeps the excess down, automatically (hot keys are online): warm first, up to
+    // its target, the rest to cold. The page shows the API's amounts.
+    const { assets } = await admin.get<{
+      assets: { proposals: { from: string; to: string; amount: string }[] }[]
+    }>('/v1/console/tiers')
+    const proposals = assets[0]!.proposals
+    expect(proposals.map((p) => `${p.from}-${p.to}`)).toEqual(['hot-warm', 'hot-cold'])
+    for (const p of proposals) {
+      const whole = (BigInt(p.amount) / E18).toString()
+      await expect
+        .poll(() =>
+          page
+            .locator(`[data-testid=tier-proposals] li[data-move=${p.from}-${p.to}]`)
+            .textContent(),
+        )
+        .toMatch(
+          new RegExp(
+            `^${p.from} → ${p.to}: ${whole}(\\.\\d+)? ETH \\(automatic; hot above its band\\)$`,
+          ),
+        )
+    }
+    await shot(page, 'console-tiers')
     await page.close()
   })
 

@@ -15,6 +15,7 @@ import {
   serviceEndpoints,
 } from '@strongroom/testkit'
 import { afterAll, describe, expect, it } from 'vitest'
+import { openApiKeyStore } from '../src/gateway/apiKeyStore.js'
 import { destroyNatsTopology, type NatsTopology } from '../src/scaleout/natsTopology.js'
 import type { ShardEngine } from '../src/scaleout/shardEngine.js'
 import type { Acknowledged } from '../src/scaleout/shardGateway.js'
@@ -54,7 +55,13 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
       prefix,
     })
     const file = writeTopology(dir.path, topology)
-    const token = randomBytes(16).toString('hex')
+    // API keys, as the single-process exchange keeps them: the gateway reads this directory's
+    // key file. One admin key (accounts, funding); trading keys act for their own account only,
+    // one per load worker (a signature may be used once).
+    const keys = openApiKeyStore(dir.path)
+    const ops = keys.issue('ops', ['admin'], 0)
+    const alice = [1, 2, 3, 4].map(() => keys.issue('alice', ['trade'], 2))
+    const bob = [1, 2].map(() => keys.issue('bob', ['trade'], 2))
     const nats: NatsTopology = await openNatsTopology(topology, 'test')
     cleanups.push(async () => {
       await destroyNatsTopology(nats)
@@ -68,17 +75,32 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
     const [ethB, btcA, gateway] = await Promise.all([
       launch('shardProcess', ['--shard', 'eth', '--node', 'eth-b'], file, children),
       launch('shardProcess', ['--shard', 'btc', '--node', 'btc-a'], file, children),
-      launch('gatewayProcess', [], file, children, { STRONGROOM_GATEWAY_TOKEN: token }),
+      launch('gatewayProcess', ['--data-dir', dir.path], file, children),
     ])
     await until(async () => ((await status(btcA)).role === 'primary' ? true : undefined), 20_000)
     expect((await status(ethB)).role).toBe('standby')
     const http = gateway.ready.http!
-    const post = <T>(path: string, body: unknown) => postJson<T>(`${http}${path}`, body, token)
-    // Without the gateway's bearer token, nothing is accepted.
-    const anonymous = await postJson<{ error: { code: string } }>(`${http}/v1/accounts`, {
-      account: 'mallory',
-    })
-    expect([anonymous.status, anonymous.body.error.code]).toEqual([401, 'unauthorized'])
+    const post = <T>(path: string, body: unknown, key: { keyId: string; secret: string } = ops) =>
+      postJson<T>(`${http}${path}`, body, key)
+    // Unsigned, wrongly signed, or beyond its key's permissions or account: refused, nothing done.
+    type Refused = { error: { code: string } }
+    const refused = async (response: Promise<{ status: number; body: Refused }>) => {
+      const r = await response
+      return [r.status, r.body.error.code]
+    }
+    expect(await refused(postJson(`${http}/v1/accounts`, { account: 'mallory' }))).toEqual([
+      401,
+      'missing_credentials',
+    ])
+    const forged = { keyId: ops.keyId, secret: 'not-the-secret' }
+    expect(await refused(post('/v1/accounts', { account: 'mallory' }, forged))).toEqual([
+      401,
+      'bad_signature',
+    ])
+    expect(await refused(post('/v1/accounts', { account: 'mallory' }, alice[0]))).toEqual([
+      403,
+      'forbidden',
+    ])
 
     // Bad input is refused naming the field, and changes nothing.
     const bad = await post<{ error: { code: string; issues: { path: string }[] } }>('/v1/orders', {
@@ -129,9 +151,14 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
       to: 'btc',
       reference: 'rebalance-1',
     }
-    const moved = await post<{ moved: boolean }>('/v1/transfer', transfer)
+    // (Alice's own trading key: a key acts for its account, not for another one.)
+    expect(await refused(post('/v1/transfer', { ...transfer, account: 'bob' }, alice[0]))).toEqual([
+      403,
+      'forbidden',
+    ])
+    const moved = await post<{ moved: boolean }>('/v1/transfer', transfer, alice[0])
     expect([moved.status, moved.body.moved]).toEqual([200, true])
-    const retried = await post<{ moved: boolean }>('/v1/transfer', transfer)
+    const retried = await post<{ moved: boolean }>('/v1/transfer', transfer, alice[1])
     expect([retried.status, retried.body.moved]).toEqual([200, false])
     const same = await post<{ error: { issues: { path: string }[] } }>('/v1/transfer', {
       ...transfer,
@@ -149,28 +176,41 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
     // Load: alice buys and bob sells on both instruments, crossing, as fast as acknowledged.
     const acked: Acknowledged[] = []
     let failures = 0
+    /** Answers refusing a signed request (401, 403): there must be none. */
+    let refusals = 0
     let stop = false
-    const load = async (symbol: string, account: string, side: 'buy' | 'sell', base: number) => {
+    const load = async (
+      symbol: string,
+      key: { keyId: string; secret: string; accountId: string },
+      side: 'buy' | 'sell',
+      base: number,
+    ) => {
+      const account = key.accountId
       for (let i = 0; !stop; i++) {
-        const response = await post<Acknowledged>('/v1/orders', {
-          account,
-          symbol,
-          side,
-          type: 'limit',
-          price: base + (side === 'buy' ? i % 7 : i % 9) - 3,
-          quantity: 10 + (i % 5),
-          timeInForce: i % 5 === 0 ? 'IOC' : 'GTC',
-        }).catch(() => undefined)
+        const response = await post<Acknowledged>(
+          '/v1/orders',
+          {
+            account,
+            symbol,
+            side,
+            type: 'limit',
+            price: base + (side === 'buy' ? i % 7 : i % 9) - 3,
+            quantity: 10 + (i % 5),
+            timeInForce: i % 5 === 0 ? 'IOC' : 'GTC',
+          },
+          key,
+        ).catch(() => undefined)
         if (response?.status === 200) acked.push(response.body)
         else failures++
+        if (response?.status === 401 || response?.status === 403) refusals++
       }
     }
     const loads = [
-      load('ETH-USDC', 'alice', 'buy', 300_000),
-      load('ETH-USDC', 'bob', 'sell', 300_000),
-      load('ETH-USDC', 'alice', 'buy', 300_000),
-      load('BTC-USDC', 'alice', 'buy', 6_000_000),
-      load('BTC-USDC', 'bob', 'sell', 6_000_000),
+      load('ETH-USDC', alice[1]!, 'buy', 300_000),
+      load('ETH-USDC', bob[0]!, 'sell', 300_000),
+      load('ETH-USDC', alice[2]!, 'buy', 300_000),
+      load('BTC-USDC', alice[3]!, 'buy', 6_000_000),
+      load('BTC-USDC', bob[1]!, 'sell', 6_000_000),
     ]
     const count = (shard: string) => acked.filter((a) => a.shard === shard).length
     await until(() => (count('eth') > 300 ? true : undefined), 60_000, 'load')
@@ -300,6 +340,7 @@ describe.skipIf(!services.available)('scaled-out topology', () => {
       }
     }
     expect(acked.length).toBeGreaterThan(600)
+    expect(refusals).toBe(0)
     console.info(
       `scale-out test: ${acked.length} acknowledged, ${failures} unanswered, failover ${failoverMs} ms`,
     )

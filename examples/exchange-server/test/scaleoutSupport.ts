@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DeliverPolicy } from '@nats-io/jetstream'
+import { AUTH_HEADERS, signRequest } from '../src/gateway/auth.js'
 import { type NatsTopology, openNatsTopology } from '../src/scaleout/natsTopology.js'
 import { parseTopology, type Topology } from '../src/scaleout/topology.js'
 import { decodeShardMessage, type ShardMessage } from '../src/scaleout/wire.js'
@@ -121,18 +122,35 @@ export async function getJson<T>(url: string): Promise<T> {
   return (await response.json()) as T
 }
 
+/** POSTs JSON, signed with `key` (the API-key HMAC scheme of every gateway) when given. */
 export async function postJson<T>(
   url: string,
   body: unknown,
-  token?: string,
+  key?: { keyId: string; secret: string },
 ): Promise<{ status: number; body: T }> {
+  const text = JSON.stringify(body)
+  const timestamp = String(Date.now())
+  const signature = key
+    ? signRequest(key.secret, {
+        timestamp,
+        method: 'POST',
+        path: new URL(url).pathname,
+        body: text,
+      })
+    : undefined
   const response = await fetch(url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(key && signature
+        ? {
+            [AUTH_HEADERS.key]: key.keyId,
+            [AUTH_HEADERS.timestamp]: timestamp,
+            [AUTH_HEADERS.signature]: signature,
+          }
+        : {}),
     },
-    body: JSON.stringify(body),
+    body: text,
     signal: AbortSignal.timeout(20_000),
   })
   return { status: response.status, body: (await response.json()) as T }

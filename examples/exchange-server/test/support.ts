@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
+import { join } from 'node:path'
 import type { Logger } from '@strongroom/core'
 import { FixEncoder } from '@strongroom/fix'
 import { WebSocket } from 'ws'
@@ -17,14 +19,21 @@ export const quietLogger: Logger = {
 /**
  * Starts the exchange on embedded defaults in `dataDir` for a test: ephemeral HTTP and FIX ports,
  * no simulation, its own hardhat chain (blocks every `blockTimeMs`) and the given per-key rate
- * limit.
+ * limit. `file` holds configuration fields to load (and validate) as a configuration file.
  */
 export async function startTestExchange(options: {
   dataDir: string
   blockTimeMs?: number
   rateLimit?: { perSecond: number; burst: number }
+  file?: Record<string, unknown>
 }): Promise<RunningExchange> {
+  let file: string | undefined
+  if (options.file) {
+    file = join(options.dataDir, 'test-config.json')
+    writeFileSync(file, JSON.stringify(options.file))
+  }
   const config = loadConfig({
+    file,
     env: {
       STRONGROOM_DATA_DIR: options.dataDir,
       STRONGROOM_HTTP_PORT: '0',

@@ -1,13 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AuditLog, AuditRecord } from '@strongroom/core'
-import { defaultTierPolicy, shareBps, type TierBalances } from '@strongroom/custody'
 import type { ExchangeApi, WithdrawalState } from '../api/exchangeApi.js'
 import { withdrawalJson } from '../api/routes.js'
-import { jsonRpc } from '../chain/jsonRpc.js'
 import type { ExchangeConfig } from '../config.js'
 import type { ExchangeCore } from '../core/exchangeCore.js'
 import type { CustodyService } from '../custody/custodyService.js'
+import type { CustodyTiers } from '../custody/custodyTiers.js'
 import type { ApiKey } from '../gateway/auth.js'
 import { HttpError } from '../gateway/http.js'
 import type { ComplianceService } from '../services/complianceService.js'
@@ -24,10 +23,9 @@ export type ConsoleDeps = {
   compliance: ComplianceService
   withdrawals: WithdrawalService
   audit: AuditLog
-  rpcUrl: string
+  /** Custody balances per tier against their bands, and the planner's proposals. */
+  tiers: CustodyTiers
   latency: Record<LatencyName, Histogram>
-  /** Every customer account (for the deposit addresses the venue holds keys of). */
-  accounts: () => readonly string[]
 }
 
 const ms = (seconds: number | undefined) =>
@@ -41,8 +39,6 @@ export function createConsoleData(deps: ConsoleDeps) {
   // One approval at a time per withdrawal: a second click (or a second tab) while the first is
   // being processed is refused instead of racing it.
   const approving = new Set<string>()
-  const chainBalance = async (address: string) =>
-    BigInt(await jsonRpc<string>(deps.rpcUrl, 'eth_getBalance', [address, 'latest']))
 
   const approvalsOf = (w: WithdrawalState) =>
     (custody.orchestrator.get(w.withdrawalId)?.approvals ?? []).map((a) => ({
@@ -93,48 +89,17 @@ export function createConsoleData(deps: ConsoleDeps) {
       })
     },
 
-    /** Per on-chain asset: what the venue holds per tier, the hot share and its target band. */
+    /**
+     * Per on-chain asset: each custody tier's balance (chain or ledger) next to the ledger's,
+     * its share against its band, the moves the rebalancing planner proposes, and what the venue
+     * owes its customers of the asset.
+     */
     async tiers() {
-      const totals = core.totals()
-      const out = []
-      for (const asset of config.assets.filter((a) => a.kind === 'native')) {
-        const hotWallet = await chainBalance(custody.hotAddress)
-        let depositAddresses = 0n
-        for (const account of deps.accounts())
-          depositAddresses += await chainBalance(await custody.depositAddress(account))
-        // The reference venue runs no warm (FROST) or cold (Shamir) wallet: both hold nothing.
-        const balances: TierBalances = { hot: hotWallet + depositAddresses, warm: 0n, cold: 0n }
-        const policy = defaultTierPolicy(asset.code)
-        const total = balances.hot + balances.warm + balances.cold
-        const band = (tier: 'hot' | 'warm' | 'cold') => {
-          const share = total === 0n ? 0 : shareBps(balances, tier)
-          const target =
-            tier === 'cold'
-              ? {
-                  minBps: 10_000 - policy.hot.maxBps - policy.warm.maxBps,
-                  maxBps: 10_000 - policy.hot.minBps - policy.warm.minBps,
-                }
-              : policy[tier]
-          return {
-            tier,
-            balance: balances[tier],
-            shareBps: share,
-            target,
-            status: share < target.minBps ? 'below' : share > target.maxBps ? 'above' : 'within',
-          }
-        }
-        out.push({
-          asset: asset.code,
-          decimals: asset.decimals,
-          total,
-          hotWallet: { address: custody.hotAddress, balance: hotWallet },
-          depositAddresses,
-          customerLiabilities: totals.get(asset.code) ?? 0n,
-          tiers: [band('hot'), band('warm'), band('cold')],
-          note: 'This venue runs a hot wallet only; warm and cold wallets are not configured.',
-        })
-      }
-      return out
+      const owed = core.totals()
+      return (await deps.tiers.report()).map((a) => ({
+        ...a,
+        customerLiabilities: owed.get(a.asset) ?? 0n,
+      }))
     },
 
     withdrawals() {

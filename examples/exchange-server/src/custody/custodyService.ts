@@ -31,11 +31,12 @@ import {
   openOrchestratorRequestLog,
   openPkcs11Token,
 } from '@strongroom/custody'
-import type { ExchangeConfig } from '../config.js'
+import { type ExchangeConfig, HOT_WALLET_ID } from '../config.js'
 import { openDevKeystore } from './devKeystore.js'
 import { loadDevSecrets } from './devSecrets.js'
 
-export const HOT_WALLET_ID = 'hot-evm'
+export { HOT_WALLET_ID }
+
 const HOT_KEY_ID = 'hot-evm-1'
 const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex')
 

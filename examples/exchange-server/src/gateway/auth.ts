@@ -50,6 +50,17 @@ export type AuthFailure =
   | 'replayed'
   | 'forbidden'
 
+/** The HTTP status each failure answers with (every gateway speaking HTTP uses it). */
+export const AUTH_FAILURE_STATUS: Record<AuthFailure, 401 | 403> = {
+  missing_credentials: 401,
+  unknown_key: 401,
+  bad_timestamp: 401,
+  stale_timestamp: 401,
+  bad_signature: 401,
+  replayed: 401,
+  forbidden: 403,
+}
+
 export type AuthResult =
   | { readonly ok: true; readonly key: ApiKey }
   | { readonly ok: false; readonly failure: AuthFailure; readonly message: string }

@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { z } from 'zod'
-import type { ApiKey, AuthFailure, createAuthenticator, Permission } from './auth.js'
+import {
+  type ApiKey,
+  AUTH_FAILURE_STATUS,
+  type createAuthenticator,
+  type Permission,
+} from './auth.js'
 import type { createRateLimiter } from './rateLimit.js'
 
 /** An API error as every client sees it. */
@@ -56,16 +61,6 @@ export type Route<body = unknown, query = unknown> = {
   errors?: readonly number[] | undefined
   // Method syntax on purpose: routes with different body types fit one `Route[]`.
   handler(context: RouteContext<body, query>): Promise<{ status: number; body: unknown }>
-}
-
-const FAILURE_STATUS: Record<AuthFailure, number> = {
-  missing_credentials: 401,
-  unknown_key: 401,
-  bad_timestamp: 401,
-  stale_timestamp: 401,
-  bad_signature: 401,
-  replayed: 401,
-  forbidden: 403,
 }
 
 type Compiled = { route: Route; pattern: RegExp; names: string[] }
@@ -182,7 +177,7 @@ export function createHttpGateway(options: HttpGatewayOptions) {
         permission: route.permission,
       })
       if (!result.ok)
-        throw new HttpError(FAILURE_STATUS[result.failure], result.failure, result.message)
+        throw new HttpError(AUTH_FAILURE_STATUS[result.failure], result.failure, result.message)
       key = result.key
       const limit = options.rateLimiter.take(key.keyId)
       if (!limit.allowed) {

@@ -46,9 +46,11 @@ export function jsonLogger(name: string): Logger {
 /** Largest request body accepted, bytes. */
 const MAX_BODY = 64 * 1024
 
+/** A route: the request, its parsed JSON body and the raw bytes (what a signature covers). */
 export type JsonHandler = (
   request: IncomingMessage,
   body: unknown,
+  raw: Buffer,
 ) => Promise<{ status: number; body: unknown }> | { status: number; body: unknown }
 
 /** Serves JSON routes (`METHOD /path`); resolves with the listening URL. */
@@ -76,13 +78,14 @@ export async function serveJson(
       const path = (request.url ?? '/').split('?')[0]
       const handler = routes[`${request.method} ${path}`]
       if (!handler) return send(response, 404, { error: { code: 'not_found', message: path } })
+      const raw = Buffer.concat(chunks)
       let body: unknown
       try {
-        body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : undefined
+        body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined
       } catch {
         return send(response, 400, { error: { code: 'invalid_json', message: 'body is not JSON' } })
       }
-      Promise.resolve(handler(request, body))
+      Promise.resolve(handler(request, body, raw))
         .then((r) => send(response, r.status, r.body))
         .catch((error: unknown) =>
           send(response, 500, { error: { code: 'internal', message: String(error) } }),

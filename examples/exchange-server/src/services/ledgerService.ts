@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import type { Clock } from '@strongroom/core'
 import {
+  ACCOUNT_CODES,
   createDeposits,
   createPgliteStore,
   createPostgresStore,
@@ -10,15 +11,22 @@ import {
   openCustomerAccounts,
   openLedger,
   openVenueAccounts,
+  TRANSFER_CODES,
+  VENUE_OWNER,
+  walletAccount,
 } from '@strongroom/settlement'
-import type { ExchangeConfig } from '../config.js'
-import { HOT_WALLET_ID } from '../custody/custodyService.js'
+import { type ExchangeConfig, HOT_WALLET_ID } from '../config.js'
 
 /** The ledger and the lifecycles the exchange drives on it. */
 export type LedgerService = Awaited<ReturnType<typeof openLedgerService>>
 
 /** The development faucet's wallet: off-chain assets handed out by the faucet come from it. */
 export const FAUCET_WALLET = 'dev-faucet'
+
+/** The venue's own capital (equity): what the venue put into its wallets, as opposed to deposits. */
+const capitalAccount = (asset: string) => ({ owner: VENUE_OWNER, asset, role: 'equity:capital' })
+/** Chart-of-accounts code of the capital account (after settlement's own codes). */
+const CAPITAL_CODE = Math.max(...Object.values(ACCOUNT_CODES)) + 1
 
 /**
  * Opens the settlement ledger on the configured store (embedded PGlite under the data directory,
@@ -41,11 +49,18 @@ export async function openLedgerService(options: { config: ExchangeConfig; clock
     assets,
     wallets: [
       { walletId: HOT_WALLET_ID, tier: 'hot' },
+      { walletId: config.tiers.wallets.warm.walletId, tier: 'warm' },
+      { walletId: config.tiers.wallets.cold.walletId, tier: 'cold' },
       { walletId: FAUCET_WALLET, tier: 'cold' },
     ],
   })
   if (!venue.ok)
     throw new Error(`could not open the venue's ledger accounts: ${venue.rejection.code}`)
+  const capital = await ledger.createAccounts(
+    assets.map((asset) => ({ account: capitalAccount(asset), code: CAPITAL_CODE })),
+  )
+  if (!capital.ok)
+    throw new Error(`could not open the venue's capital accounts: ${capital.rejection.code}`)
   // Trade events carry explicit fees (computed by the core), so the schedule is only a fallback.
   const zero = { numerator: 0n, denominator: 1n }
   const settler = createSettler({ ledger, fees: { maker: zero, taker: zero } })
@@ -79,6 +94,23 @@ export async function openLedgerService(options: { config: ExchangeConfig; clock
       const posted = await deposits.confirmations({ depositId, confirmations: depth })
       if (!posted.ok || posted.state !== 'posted')
         throw new Error('faucet: the deposit was not posted')
+    },
+    /**
+     * Books venue capital put into a wallet (e.g. the development chain's hot-wallet float), so
+     * the wallet's ledger balance matches the chain. Idempotent by `id`.
+     */
+    async bookCapital(id: string, walletId: string, asset: string, amount: bigint) {
+      const booked = await ledger.createTransfers([
+        {
+          id,
+          code: TRANSFER_CODES.deposit,
+          debit: walletAccount(walletId, asset),
+          credit: capitalAccount(asset),
+          amount,
+          reference: 'venue capital',
+        },
+      ])
+      if (!booked.ok) throw new Error(`could not book capital ${id}: ${booked.rejection.code}`)
     },
     async openCustomer(owner: string) {
       const result = await openCustomerAccounts({ ledger, owner, assets })
