@@ -310,6 +310,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   // Per token id, a bit per query slot with a similarity in simTable (a small table to look in
   // first: most listed tokens have none).
   let simSlots = new Uint16Array(0)
+  // Per token id, its best similarity in this query times the weight of that query slot (zeroed
+  // after it): what one listed token can add to a pairing's weighted sum at most.
+  let topWeighted = new Float64Array(0)
   let seen = new Uint8Array(0)
   // Names nominated in this query, in order (`touchedCount` of them).
   let touched = new Int32Array(0)
@@ -348,6 +351,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     skeletonIndex = nextSkeleton
     simTable = new Float32Array(tokenCount * STRIDE)
     simSlots = new Uint16Array(tokenCount)
+    topWeighted = new Float64Array(tokenCount)
     seen = new Uint8Array(next.length)
     touched = new Int32Array(next.length)
     scratch.stamps = new Uint32Array(tokenCount)
@@ -370,6 +374,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     const cell = id * STRIDE + slot
     simTable[cell] = sim
     simSlots[id]! |= 1 << slot
+    // From the stored (single-precision) similarity, the one pairUp reads.
+    const weighted = simTable[cell]! * slotWeights[slot]!
+    if (weighted > topWeighted[id]!) topWeighted[id] = weighted
     if (writtenCount === written.length) {
       const grown = new Int32Array(written.length * 2)
       grown.set(written)
@@ -564,18 +571,47 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     return top
   }
   /**
+   * An upper bound of `bestPairing` from the listed side alone, cheaper than `pairingBound` (one
+   * number per listed token): each listed token adds its best weighted similarity, even to a
+   * query unit another listed token took; listed tokens no query unit is similar to count as
+   * unmatched. For positive thresholds only: a pairing's score is clamped at 0 and this is not.
+   */
+  const listedBound = (index: TokenIndex, nameId: number, total: number): number => {
+    const { flat } = index
+    const end = index.flatStarts[nameId + 1]! * 3
+    let listedSide = 0
+    let unmatchable = 0
+    let pairBefore = 0
+    for (let at = index.flatStarts[nameId]! * 3; at < end; at += 3) {
+      const pairId = flat[at + 1]!
+      const alone = topWeighted[flat[at]!]!
+      const joined = pairId >= 0 ? topWeighted[pairId]! : 0
+      listedSide += Math.max(alone, joined)
+      // pairUp only takes a similarity above 0: a token whose similarities are all 0 stays unmatched.
+      if (alone === 0 && joined === 0 && pairBefore === 0) unmatchable += flat[at + 2]!
+      pairBefore = joined
+    }
+    const listedTotal = index.totals[nameId]!
+    const penalty = listedTotal === 0 ? 0 : (unmatchedPenalty * unmatchable) / listedTotal
+    return Math.min(1, listedSide / total - penalty) + BOUND_SLACK
+  }
+
+  /**
    * An upper bound of `bestPairing` that needs no pairing, the lower of two sums: each query unit
    * taking its best listed token or pair, even one another unit took; and each listed token
    * taking its best query unit (weighted), even one another listed token took — a pairing uses
    * each listed token once, so no pairing's weighted sum exceeds either. Only listed tokens that
    * no query unit is similar to count as unmatched. Writes each pairing's bound to
-   * `variantBounds`; returns the highest.
+   * `variantBounds`; returns the highest. Unless `capped`, the first sum alone, as computed
+   * before the second was added: for thresholds of 0 or less, where a bound below 0 prunes a
+   * name whose clamped score would reach the threshold, results stay as they were.
    */
   const pairingBound = (
     index: TokenIndex,
     nameId: number,
     weights: readonly number[],
     pairAvailable: readonly boolean[],
+    capped: boolean,
   ): number => {
     for (let slot = 0; slot < STRIDE; slot++) slotBest[slot] = 0
     const { flat } = index
@@ -608,7 +644,10 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     }
     // Both sums add the terms of pairUp's in another order (or other terms): rounding may differ
     // from pairUp's own by a few units in the last place, which BOUND_SLACK covers.
-    let best = Math.min(1, Math.min(weighted, listedSide) / total - penalty) + BOUND_SLACK
+    const cap = capped ? listedSide : Number.POSITIVE_INFINITY
+    let best = capped
+      ? Math.min(1, Math.min(weighted, cap) / total - penalty) + BOUND_SLACK
+      : Math.min(1, weighted / total - penalty)
     variantBounds[0] = best
     for (let i = 0; i + 1 < Q; i++) {
       if (!pairAvailable[i]) {
@@ -620,7 +659,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         slotBest[i]! * weights[i]! -
         slotBest[i + 1]! * weights[i + 1]! +
         slotBest[MAX_QUERY_TOKENS + i]! * slotWeights[MAX_QUERY_TOKENS + i]!
-      const bound = Math.min(1, Math.min(swapped, listedSide) / total - penalty) + BOUND_SLACK
+      const bound = Math.min(1, Math.min(swapped, cap) / total - penalty) + BOUND_SLACK
       variantBounds[i + 1] = bound
       if (bound > best) best = bound
     }
@@ -699,7 +738,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       for (let t = 0; t < touchedCount; t++) {
         const nameId = touched[t]!
         seen[nameId] = 0
-        if (pairingBound(index, nameId, weights, pairAvailable) < threshold) continue
+        if (threshold > 0 && listedBound(index, nameId, W) < threshold) continue
+        if (pairingBound(index, nameId, weights, pairAvailable, threshold > 0) < threshold) continue
         const score = bestPairingAtLeast(index, nameId, weights, threshold)
         if (score >= threshold) candidates.push({ nameId, score })
       }
@@ -744,6 +784,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       for (let k = 0; k < writtenCount; k++) {
         simTable[written[k]!] = 0
         simSlots[Math.floor(written[k]! / STRIDE)] = 0
+        topWeighted[Math.floor(written[k]! / STRIDE)] = 0
       }
       return [...best.values()]
         .sort((a, b) => b.score - a.score || (a.party.entityId < b.party.entityId ? -1 : 1))
