@@ -94,15 +94,14 @@ type TokenIndex = {
   /** Deletion-variant hashes → ids of the tokens they come from. */
   readonly variants: DeletionIndex
   /**
-   * Every name's tokens in one array, name after name, three numbers per token: its id, the id of
-   * it joined with the next (−1 for the last) and its length. Bounding and pairing a name read
-   * one run of it instead of following each name's objects.
+   * Every name's tokens in one array, name after name: the name's listed length (the sum of its
+   * token lengths), then three numbers per token: its id, the id of it joined with the next (−1
+   * for the last) and its length. Bounding and pairing a name read one run of it instead of
+   * following each name's objects.
    */
   readonly flat: Int32Array
-  /** Where each name's run starts in `flat` (in tokens), and where the last ends. */
+  /** Where each name's run starts in `flat`, and where the last ends. */
   readonly flatStarts: Int32Array
-  /** Each name's listed length (the sum of its token lengths in `flat`). */
-  readonly totals: Int32Array
   /** Deletions a query token of each length is probed with. */
   readonly deletions: (length: number) => number
   /** Each token's neighbours (see {@link Neighbours}), as a query of its own text would find them. */
@@ -196,7 +195,6 @@ function buildTokenIndex(
   const ids = new Map<string, number>()
   const flat: number[] = []
   const flatStarts = new Int32Array(names.length + 1)
-  const totals = new Int32Array(names.length)
   const postingLists: number[][] = []
   const isPair: boolean[] = []
   const idOf = (token: string, nameId: number, pair: boolean) => {
@@ -217,14 +215,16 @@ function buildTokenIndex(
     const pairs: number[] = []
     for (let k = 0; k + 1 < tokens.length; k++)
       pairs.push(idOf(tokens[k]! + tokens[k + 1]!, nameId, true))
+    const header = flat.length
+    flat.push(0)
     let total = 0
     for (let k = 0; k < plain.length; k++) {
       const length = Math.min(255, tokens[k]!.length)
       flat.push(plain[k]!, k < pairs.length ? pairs[k]! : -1, length)
       total += length
     }
-    flatStarts[nameId + 1] = flat.length / 3
-    totals[nameId] = total
+    flat[header] = total
+    flatStarts[nameId + 1] = flat.length
   })
   const tokens = [...ids.keys()]
   const postingStarts = new Int32Array(postingLists.length + 1)
@@ -268,7 +268,6 @@ function buildTokenIndex(
     variants,
     flat: Int32Array.from(flat),
     flatStarts,
-    totals,
     deletions,
     neighbours: { starts, entries: Int32Array.from(entries), sims: Float32Array.from(sims) },
   }
@@ -312,7 +311,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   let simSlots = new Uint16Array(0)
   // Per token id, its best similarity in this query times the weight of that query slot (zeroed
   // after it): what one listed token can add to a pairing's weighted sum at most.
-  let topWeighted = new Float64Array(0)
+  let topWeighted = new Float32Array(0)
   let seen = new Uint8Array(0)
   // Names nominated in this query, in order (`touchedCount` of them).
   let touched = new Int32Array(0)
@@ -351,7 +350,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     skeletonIndex = nextSkeleton
     simTable = new Float32Array(tokenCount * STRIDE)
     simSlots = new Uint16Array(tokenCount)
-    topWeighted = new Float64Array(tokenCount)
+    topWeighted = new Float32Array(tokenCount)
     seen = new Uint8Array(next.length)
     touched = new Int32Array(next.length)
     scratch.stamps = new Uint32Array(tokenCount)
@@ -374,8 +373,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     const cell = id * STRIDE + slot
     simTable[cell] = sim
     simSlots[id]! |= 1 << slot
-    // From the stored (single-precision) similarity, the one pairUp reads.
-    const weighted = simTable[cell]! * slotWeights[slot]!
+    // From the stored (single-precision) similarity, the one pairUp reads, raised by 2^-23 so
+    // that rounding it to single precision (by at most 2^-24 of it) leaves it no lower.
+    const weighted = simTable[cell]! * slotWeights[slot]! * (1 + 2 ** -23)
     if (weighted > topWeighted[id]!) topWeighted[id] = weighted
     if (writtenCount === written.length) {
       const grown = new Int32Array(written.length * 2)
@@ -446,11 +446,17 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     nameId: number,
     weights: readonly number[],
     mergeAt: number,
-    explainTo?: { query: string[]; listed: readonly string[]; out: TokenMatch[] },
+    explainTo?: {
+      query: string[]
+      listed: readonly string[]
+      out: TokenMatch[]
+      /** Receives the listed tokens taken (both of a joined pair). */
+      matched: Set<string>
+    },
   ) => {
     const { flat } = index
-    const base = index.flatStarts[nameId]! * 3
-    const L = index.flatStarts[nameId + 1]! - index.flatStarts[nameId]!
+    const base = index.flatStarts[nameId]! + 1
+    const L = (index.flatStarts[nameId + 1]! - base) / 3
     used.fill(0, 0, L)
     let weighted = 0
     let total = 0
@@ -497,12 +503,14 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
               ? `${explainTo.listed[bestK]} ${explainTo.listed[bestK + 1]}`
               : explainTo.listed[bestK]
         explainTo.out.push({ queryToken: q, listedToken: listed, score: best })
+        if (bestK >= 0) explainTo.matched.add(explainTo.listed[bestK]!)
+        if (bestPair) explainTo.matched.add(explainTo.listed[bestK + 1]!)
       }
       if (merged) qi++
     }
     let unmatched = 0
     for (let k = 0, at = base + 2; k < L; k++, at += 3) if (!used[k]) unmatched += flat[at]!
-    const listedTotal = index.totals[nameId]!
+    const listedTotal = flat[base - 1]!
     lastTokenScore = total === 0 ? 0 : weighted / total
     lastPenalty = listedTotal === 0 ? 0 : (unmatchedPenalty * unmatched) / listedTotal
     return Math.max(0, Math.min(1, lastTokenScore - lastPenalty))
@@ -578,11 +586,11 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
    */
   const listedBound = (index: TokenIndex, nameId: number, total: number): number => {
     const { flat } = index
-    const end = index.flatStarts[nameId + 1]! * 3
+    const end = index.flatStarts[nameId + 1]!
     let listedSide = 0
     let unmatchable = 0
     let pairBefore = 0
-    for (let at = index.flatStarts[nameId]! * 3; at < end; at += 3) {
+    for (let at = index.flatStarts[nameId]! + 1; at < end; at += 3) {
       const pairId = flat[at + 1]!
       const alone = topWeighted[flat[at]!]!
       const joined = pairId >= 0 ? topWeighted[pairId]! : 0
@@ -591,7 +599,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       if (alone === 0 && joined === 0 && pairBefore === 0) unmatchable += flat[at + 2]!
       pairBefore = joined
     }
-    const listedTotal = index.totals[nameId]!
+    const listedTotal = flat[index.flatStarts[nameId]!]!
     const penalty = listedTotal === 0 ? 0 : (unmatchedPenalty * unmatchable) / listedTotal
     return Math.min(1, listedSide / total - penalty) + BOUND_SLACK
   }
@@ -615,11 +623,11 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   ): number => {
     for (let slot = 0; slot < STRIDE; slot++) slotBest[slot] = 0
     const { flat } = index
-    const end = index.flatStarts[nameId + 1]! * 3
+    const end = index.flatStarts[nameId + 1]!
     let unmatchable = 0
     let listedSide = 0
     let pairBefore = 0
-    for (let at = index.flatStarts[nameId]! * 3; at < end; at += 3) {
+    for (let at = index.flatStarts[nameId]! + 1; at < end; at += 3) {
       const id = flat[at]!
       const pairId = flat[at + 1]!
       const slots = simSlots[id]!
@@ -633,7 +641,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       if (slots === 0 && pairSlots === 0 && pairBefore === 0) unmatchable += flat[at + 2]!
       pairBefore = pairSlots
     }
-    const listedTotal = index.totals[nameId]!
+    const listedTotal = flat[index.flatStarts[nameId]!]!
     const penalty = listedTotal === 0 ? 0 : (unmatchedPenalty * unmatchable) / listedTotal
     const Q = weights.length
     let weighted = 0
@@ -734,21 +742,21 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         if (nominating[i] || nominating[i + 1]) touch(index, MAX_QUERY_TOKENS + i)
       // 3. Score the nominated names from the similarities found; explain the matches.
       const best = new Map<SanctionedParty, NameMatch>()
-      const candidates: { nameId: number; score: number }[] = []
+      const candidates: { nameId: number; score: number; entityId: string }[] = []
       for (let t = 0; t < touchedCount; t++) {
         const nameId = touched[t]!
         seen[nameId] = 0
         if (threshold > 0 && listedBound(index, nameId, W) < threshold) continue
         if (pairingBound(index, nameId, weights, pairAvailable, threshold > 0) < threshold) continue
         const score = bestPairingAtLeast(index, nameId, weights, threshold)
-        if (score >= threshold) candidates.push({ nameId, score })
+        if (score >= threshold)
+          candidates.push({ nameId, score, entityId: names[nameId]!.party.entityId })
       }
       // Best first, so each party's first entry is its best spelling; only the `limit` parties
       // returned are explained.
-      const entityOf = (c: { nameId: number }) => names[c.nameId]!.party.entityId
       candidates.sort(
         (a, b) =>
-          b.score - a.score || (entityOf(a) < entityOf(b) ? -1 : entityOf(a) > entityOf(b) ? 1 : 0),
+          b.score - a.score || (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0),
       )
       for (const { nameId, score } of candidates) {
         if (best.size >= limit) break
@@ -757,15 +765,14 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         bestPairing(index, nameId, weights, pairAvailable)
         const mergeAt = lastMergeAt
         const tokens: TokenMatch[] = []
+        const matchedListed = new Set<string>()
         const listedShown = name.tokens
         pairUp(index, nameId, weights, mergeAt, {
           query: query.tokens,
           listed: listedShown,
           out: tokens,
+          matched: matchedListed,
         })
-        const matchedListed = new Set(
-          tokens.flatMap((t) => (t.listedToken ? t.listedToken.split(' ') : [])),
-        )
         best.set(name.party, {
           party: name.party,
           matchedName: name.listed,
