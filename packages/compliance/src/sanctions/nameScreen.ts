@@ -87,21 +87,19 @@ type TokenIndex = {
   readonly tokens: string[]
   /** Token → its id. */
   readonly ids: ReadonlyMap<string, number>
-  /** Names holding each token (plain or as a joined pair), token after token. */
+  /** Names holding each token (plain or as a joined pair), token after token, as their runs in `flat`. */
   readonly postings: Int32Array
   /** Where each token's names start in `postings`, and where the last token's end. */
   readonly postingStarts: Int32Array
   /** Deletion-variant hashes → ids of the tokens they come from. */
   readonly variants: DeletionIndex
   /**
-   * Every name's tokens in one array, name after name: the name's listed length (the sum of its
-   * token lengths), then three numbers per token: its id, the id of it joined with the next (−1
-   * for the last) and its length. Bounding and pairing a name read one run of it instead of
-   * following each name's objects.
+   * Every name's tokens in one array, name after name, a run per name: its id, its listed length
+   * (the sum of its token lengths) and its number of tokens, then three numbers per token: its
+   * id, the id of it joined with the next (−1 for the last) and its length. Nominating, bounding
+   * and pairing a name read its run instead of following the name's objects.
    */
   readonly flat: Int32Array
-  /** Where each name's run starts in `flat`, and where the last ends. */
-  readonly flatStarts: Int32Array
   /** Deletions a query token of each length is probed with. */
   readonly deletions: (length: number) => number
   /** Each token's neighbours (see {@link Neighbours}), as a query of its own text would find them. */
@@ -194,10 +192,9 @@ function buildTokenIndex(
 ): TokenIndex {
   const ids = new Map<string, number>()
   const flat: number[] = []
-  const flatStarts = new Int32Array(names.length + 1)
   const postingLists: number[][] = []
   const isPair: boolean[] = []
-  const idOf = (token: string, nameId: number, pair: boolean) => {
+  const idOf = (token: string, run: number, pair: boolean) => {
     let id = ids.get(token)
     if (id === undefined) {
       id = postingLists.length
@@ -206,25 +203,24 @@ function buildTokenIndex(
       isPair.push(pair)
     } else if (!pair) isPair[id] = false
     const list = postingLists[id]!
-    if (list[list.length - 1] !== nameId) list.push(nameId)
+    if (list[list.length - 1] !== run) list.push(run)
     return id
   }
   names.forEach((name, nameId) => {
     const tokens = pick(name)
-    const plain = tokens.map((t) => idOf(t, nameId, false))
+    const run = flat.length
+    flat.push(nameId, 0, tokens.length)
+    const plain = tokens.map((t) => idOf(t, run, false))
     const pairs: number[] = []
     for (let k = 0; k + 1 < tokens.length; k++)
-      pairs.push(idOf(tokens[k]! + tokens[k + 1]!, nameId, true))
-    const header = flat.length
-    flat.push(0)
+      pairs.push(idOf(tokens[k]! + tokens[k + 1]!, run, true))
     let total = 0
     for (let k = 0; k < plain.length; k++) {
       const length = Math.min(255, tokens[k]!.length)
       flat.push(plain[k]!, k < pairs.length ? pairs[k]! : -1, length)
       total += length
     }
-    flat[header] = total
-    flatStarts[nameId + 1] = flat.length
+    flat[run + 1] = total
   })
   const tokens = [...ids.keys()]
   const postingStarts = new Int32Array(postingLists.length + 1)
@@ -267,7 +263,6 @@ function buildTokenIndex(
     postingStarts,
     variants,
     flat: Int32Array.from(flat),
-    flatStarts,
     deletions,
     neighbours: { starts, entries: Int32Array.from(entries), sims: Float32Array.from(sims) },
   }
@@ -315,6 +310,9 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   let seen = new Uint8Array(0)
   // Names nominated in this query, in order (`touchedCount` of them).
   let touched = new Int32Array(0)
+  // Per name, the rank of its party's entity id among the loaded ones (equal ids, equal ranks):
+  // candidates sort by it without reaching for the party.
+  let entityRanks = new Int32Array(0)
   const scratch: ProbeScratch = {
     hashes: new Uint32Array(MAX_VARIANTS),
     stamps: new Uint32Array(0),
@@ -353,6 +351,10 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     topWeighted = new Float32Array(tokenCount)
     seen = new Uint8Array(next.length)
     touched = new Int32Array(next.length)
+    // Sorted as `<` compares strings (by UTF-16 code units), as the candidates' order was defined.
+    const entityIds = [...new Set(next.map((n) => n.party.entityId))].sort()
+    const rankOf = new Map(entityIds.map((id, rank) => [id, rank]))
+    entityRanks = Int32Array.from(next, (n) => rankOf.get(n.party.entityId)!)
     scratch.stamps = new Uint32Array(tokenCount)
     scratch.stamp = 0
     version++
@@ -419,14 +421,15 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   let touchedCount = 0
   /** Nominates the names holding the tokens found for `slot`, in order. */
   const touch = (index: TokenIndex, slot: number) => {
-    const { postings, postingStarts } = index
+    const { postings, postingStarts, flat } = index
     for (let f = foundStarts[slot]!, fEnd = foundEnds[slot]!; f < fEnd; f++) {
       const id = foundIds[f]!
       for (let p = postingStarts[id]!, end = postingStarts[id + 1]!; p < end; p++) {
-        const nameId = postings[p]!
+        const run = postings[p]!
+        const nameId = flat[run]!
         if (seen[nameId] === 0) {
           seen[nameId] = 1
-          touched[touchedCount++] = nameId
+          touched[touchedCount++] = run
         }
       }
     }
@@ -443,7 +446,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   let lastMergeAt = -1
   const pairUp = (
     index: TokenIndex,
-    nameId: number,
+    run: number,
     weights: readonly number[],
     mergeAt: number,
     explainTo?: {
@@ -455,8 +458,8 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     },
   ) => {
     const { flat } = index
-    const base = index.flatStarts[nameId]! + 1
-    const L = (index.flatStarts[nameId + 1]! - base) / 3
+    const base = run + 3
+    const L = flat[run + 2]!
     used.fill(0, 0, L)
     let weighted = 0
     let total = 0
@@ -510,7 +513,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
     }
     let unmatched = 0
     for (let k = 0, at = base + 2; k < L; k++, at += 3) if (!used[k]) unmatched += flat[at]!
-    const listedTotal = flat[base - 1]!
+    const listedTotal = flat[run + 1]!
     lastTokenScore = total === 0 ? 0 : weighted / total
     lastPenalty = listedTotal === 0 ? 0 : (unmatchedPenalty * unmatched) / listedTotal
     return Math.max(0, Math.min(1, lastTokenScore - lastPenalty))
@@ -519,15 +522,15 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
   /** Best pairing over: no merge, and each adjacent query pair merged (sets `lastMergeAt`). */
   const bestPairing = (
     index: TokenIndex,
-    nameId: number,
+    run: number,
     weights: readonly number[],
     pairAvailable: readonly boolean[],
   ): number => {
-    let best = pairUp(index, nameId, weights, -1)
+    let best = pairUp(index, run, weights, -1)
     let mergeAt = -1
     for (let i = 0; i + 1 < weights.length; i++) {
       if (!pairAvailable[i]) continue
-      const candidate = pairUp(index, nameId, weights, i)
+      const candidate = pairUp(index, run, weights, i)
       if (candidate > best) {
         best = candidate
         mergeAt = i
@@ -544,7 +547,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
    */
   const bestPairingAtLeast = (
     index: TokenIndex,
-    nameId: number,
+    run: number,
     weights: readonly number[],
     threshold: number,
   ) => {
@@ -556,7 +559,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       const bound = variantBounds[next]!
       if (bound < threshold || bound <= best) return best
       variantBounds[next] = -1
-      const score = pairUp(index, nameId, weights, next - 1)
+      const score = pairUp(index, run, weights, next - 1)
       if (score > best) best = score
     }
   }
@@ -584,13 +587,13 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
    * query unit another listed token took; listed tokens no query unit is similar to count as
    * unmatched. For positive thresholds only: a pairing's score is clamped at 0 and this is not.
    */
-  const listedBound = (index: TokenIndex, nameId: number, total: number): number => {
+  const listedBound = (index: TokenIndex, run: number, total: number): number => {
     const { flat } = index
-    const end = index.flatStarts[nameId + 1]!
+    const end = run + 3 + 3 * flat[run + 2]!
     let listedSide = 0
     let unmatchable = 0
     let pairBefore = 0
-    for (let at = index.flatStarts[nameId]! + 1; at < end; at += 3) {
+    for (let at = run + 3; at < end; at += 3) {
       const pairId = flat[at + 1]!
       const alone = topWeighted[flat[at]!]!
       const joined = pairId >= 0 ? topWeighted[pairId]! : 0
@@ -599,7 +602,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       if (alone === 0 && joined === 0 && pairBefore === 0) unmatchable += flat[at + 2]!
       pairBefore = joined
     }
-    const listedTotal = flat[index.flatStarts[nameId]!]!
+    const listedTotal = flat[run + 1]!
     const penalty = listedTotal === 0 ? 0 : (unmatchedPenalty * unmatchable) / listedTotal
     return Math.min(1, listedSide / total - penalty) + BOUND_SLACK
   }
@@ -616,18 +619,18 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
    */
   const pairingBound = (
     index: TokenIndex,
-    nameId: number,
+    run: number,
     weights: readonly number[],
     pairAvailable: readonly boolean[],
     capped: boolean,
   ): number => {
     for (let slot = 0; slot < STRIDE; slot++) slotBest[slot] = 0
     const { flat } = index
-    const end = index.flatStarts[nameId + 1]!
+    const end = run + 3 + 3 * flat[run + 2]!
     let unmatchable = 0
     let listedSide = 0
     let pairBefore = 0
-    for (let at = index.flatStarts[nameId]! + 1; at < end; at += 3) {
+    for (let at = run + 3; at < end; at += 3) {
       const id = flat[at]!
       const pairId = flat[at + 1]!
       const slots = simSlots[id]!
@@ -641,7 +644,7 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
       if (slots === 0 && pairSlots === 0 && pairBefore === 0) unmatchable += flat[at + 2]!
       pairBefore = pairSlots
     }
-    const listedTotal = flat[index.flatStarts[nameId]!]!
+    const listedTotal = flat[run + 1]!
     const penalty = listedTotal === 0 ? 0 : (unmatchedPenalty * unmatchable) / listedTotal
     const Q = weights.length
     let weighted = 0
@@ -742,32 +745,29 @@ export function createNameScreen(options: NameScreenOptions = {}): NameScreen {
         if (nominating[i] || nominating[i + 1]) touch(index, MAX_QUERY_TOKENS + i)
       // 3. Score the nominated names from the similarities found; explain the matches.
       const best = new Map<SanctionedParty, NameMatch>()
-      const candidates: { nameId: number; score: number; entityId: string }[] = []
+      const candidates: { run: number; score: number; rank: number }[] = []
       for (let t = 0; t < touchedCount; t++) {
-        const nameId = touched[t]!
+        const run = touched[t]!
+        const nameId = index.flat[run]!
         seen[nameId] = 0
-        if (threshold > 0 && listedBound(index, nameId, W) < threshold) continue
-        if (pairingBound(index, nameId, weights, pairAvailable, threshold > 0) < threshold) continue
-        const score = bestPairingAtLeast(index, nameId, weights, threshold)
-        if (score >= threshold)
-          candidates.push({ nameId, score, entityId: names[nameId]!.party.entityId })
+        if (threshold > 0 && listedBound(index, run, W) < threshold) continue
+        if (pairingBound(index, run, weights, pairAvailable, threshold > 0) < threshold) continue
+        const score = bestPairingAtLeast(index, run, weights, threshold)
+        if (score >= threshold) candidates.push({ run, score, rank: entityRanks[nameId]! })
       }
       // Best first, so each party's first entry is its best spelling; only the `limit` parties
       // returned are explained.
-      candidates.sort(
-        (a, b) =>
-          b.score - a.score || (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0),
-      )
-      for (const { nameId, score } of candidates) {
+      candidates.sort((a, b) => b.score - a.score || a.rank - b.rank)
+      for (const { run, score } of candidates) {
         if (best.size >= limit) break
-        const name = names[nameId]!
+        const name = names[index.flat[run]!]!
         if (best.has(name.party)) continue
-        bestPairing(index, nameId, weights, pairAvailable)
+        bestPairing(index, run, weights, pairAvailable)
         const mergeAt = lastMergeAt
         const tokens: TokenMatch[] = []
         const matchedListed = new Set<string>()
         const listedShown = name.tokens
-        pairUp(index, nameId, weights, mergeAt, {
+        pairUp(index, run, weights, mergeAt, {
           query: query.tokens,
           listed: listedShown,
           out: tokens,
