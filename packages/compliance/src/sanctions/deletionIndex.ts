@@ -41,6 +41,11 @@ export function variantHashes(text: string, d: number, out: Uint32Array): number
   return count
 }
 
+/** Deletions behind the `k`th hash {@link variantHashes} writes for a text of `length` characters. */
+export function variantDeletions(k: number, length: number): number {
+  return k === 0 ? 0 : k <= Math.min(length, MAX_LENGTH) ? 1 : 2
+}
+
 /** Most variant hashes one token of up to 64 characters can have (d ≤ 2). */
 export const MAX_VARIANTS = 1 + MAX_LENGTH + (MAX_LENGTH * (MAX_LENGTH - 1)) / 2
 
