@@ -69,6 +69,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
   let role: 'standby' | 'promoting' | 'primary' = 'standby'
   let token = 0
   let flushing = false
+  let flushScheduled = false
   /** Last result number of the batch being published (0: none in flight). */
   let inFlightLastN = 0
   let stopped = false
@@ -127,7 +128,11 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
       }
     } else {
       pending.push({ n, json })
-      if (role === 'primary' && !flushing) setImmediate(flush)
+      if (role === 'primary' && !flushing && !flushScheduled) {
+        // Once per run of commands: the batch gathers what arrives before it is published.
+        flushScheduled = true
+        setImmediate(flush)
+      }
     }
   }
 
@@ -180,6 +185,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
   }
 
   async function flush() {
+    flushScheduled = false
     if (flushing || role !== 'primary') return
     flushing = true
     try {
@@ -282,12 +288,25 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
       filter_subjects: subject,
       deliver_policy: DeliverPolicy.All,
     })
+    if (!ready) {
+      // No back-pressure: a callback per message, no promise or await per message.
+      const messages = await consumer.consume({
+        max_messages: 4_096,
+        callback: (m) => {
+          if (!stopped) handle(m)
+        },
+      })
+      abort.signal.addEventListener('abort', () => void messages.stop(), { once: true })
+      const closed = await messages.closed()
+      if (closed instanceof Error) throw closed
+      return
+    }
     const messages = await consumer.consume({ max_messages: 1_024 })
     abort.signal.addEventListener('abort', () => void messages.stop(), { once: true })
     for await (const m of messages) {
       if (stopped) break
       handle(m)
-      if (ready) await ready()
+      await ready()
     }
   }
   // Results published ahead of the commands this engine has applied wait in `confirmed`; while

@@ -1,5 +1,6 @@
 import type { ExchangeEvent } from '../core/events.js'
 import type { CommandResult } from '../core/exchangeCore.js'
+import { eventOfRow, eventRow } from './eventRows.js'
 
 /**
  * What a shard engine published for one command: `n` counts the shard's commands from 1 without
@@ -35,56 +36,41 @@ export type ShardMessage =
       readonly after: number
     }
 
-const BIG = '$big'
+type ResultRow = [1] | [1, number] | [0, string, string]
+
+const resultRow = (result: CommandResult): ResultRow =>
+  result.ok
+    ? result.orderId === undefined
+      ? [1]
+      : [1, result.orderId]
+    : [0, result.code, result.message]
 
 /**
- * The value with every bigint replaced by `{ $big: "<digits>" }`, copying only the objects that
- * hold one (a JSON.stringify replacer would call back into JavaScript for every value).
+ * JSON text of an entry, as published and as compared byte for byte by standbys:
+ * `[n, cmd, time, result, events]` with the result as `[1]`, `[1, orderId]` or
+ * `[0, code, message]` and each event as a positional row (see `eventRows.ts`).
  */
-function tagBigints(value: unknown): unknown {
-  if (typeof value === 'bigint') return { [BIG]: value.toString() }
-  if (typeof value !== 'object' || value === null) return value
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i]
-      const t = typeof v === 'bigint' || (typeof v === 'object' && v !== null) ? tagBigints(v) : v
-      if (t !== v) {
-        out ??= value.slice()
-        out[i] = t
-      }
-    }
-    return out ?? value
-  }
-  let out: Record<string, unknown> | undefined
-  const record = value as Record<string, unknown>
-  for (const key in record) {
-    const v = record[key]
-    const t = typeof v === 'bigint' || (typeof v === 'object' && v !== null) ? tagBigints(v) : v
-    if (t !== v) {
-      out ??= { ...record }
-      out[key] = t
-    }
-  }
-  return out ?? value
-}
-
-/** Turns every `{ $big: "<digits>" }` back into a bigint, in place. */
-function untagBigints(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value
-  const record = value as Record<string, unknown>
-  const text = record[BIG]
-  if (typeof text === 'string' && /^-?[0-9]+$/.test(text)) return BigInt(text)
-  for (const key in record) {
-    const v = record[key]
-    if (typeof v === 'object' && v !== null) record[key] = untagBigints(v)
-  }
-  return value
-}
-
-/** JSON text of an entry (bigints tagged), as published and as compared by standbys. */
 export function encodeEntry(entry: ShardEntry): string {
-  return JSON.stringify(tagBigints(entry))
+  const { cmd, time } = entry
+  const events: unknown[][] = new Array(entry.events.length)
+  for (let i = 0; i < events.length; i++) events[i] = eventRow(entry.events[i]!, cmd, time)
+  return JSON.stringify([entry.n, cmd, time, resultRow(entry.result), events])
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
+
+function entryOfRow(row: unknown): ShardEntry {
+  if (!Array.isArray(row) || row.length !== 5) throw new Error('entry is not a 5-value row')
+  const [n, cmd, time, r, rows] = row as unknown[]
+  if (!isCount(n) || !isCount(cmd) || !isCount(time) || !Array.isArray(r) || !Array.isArray(rows))
+    throw new Error('malformed entry row')
+  let result: CommandResult
+  if (r[0] === 1 && r.length === 1) result = { ok: true }
+  else if (r[0] === 1 && r.length === 2 && isCount(r[1])) result = { ok: true, orderId: r[1] }
+  else if (r[0] === 0 && r.length === 3 && typeof r[1] === 'string' && typeof r[2] === 'string')
+    result = { ok: false, code: r[1], message: r[2] }
+  else throw new Error('malformed result row')
+  return { n, cmd, time, result, events: rows.map((e) => eventOfRow(e, cmd, time)) }
 }
 
 /** A batch message from already encoded entries (no second serialization on the hot path). */
@@ -107,23 +93,30 @@ export function encodeTakeover(head: {
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /**
- * Decodes an event message; with `raw`, entries keep their JSON text too (standbys compare it
- * with their own output byte for byte).
+ * Decodes an event message (entries with their events in full, bigints restored).
  *
  * @throws {Error} when the message is not a shard message.
  */
 export function decodeShardMessage(data: Uint8Array): ShardMessage {
-  const value = untagBigints(JSON.parse(decoder.decode(data))) as Partial<ShardMessage>
+  const value = JSON.parse(decoder.decode(data)) as Record<string, unknown> | null
   if (
     typeof value !== 'object' ||
     value === null ||
     (value.type !== 'batch' && value.type !== 'takeover') ||
     typeof value.shard !== 'string' ||
+    typeof value.node !== 'string' ||
     typeof value.token !== 'number'
   ) {
     throw new Error('not a shard event message')
   }
-  return value as ShardMessage
+  if (value.type === 'takeover') {
+    if (!isCount(value.after)) throw new Error('not a shard event message: takeover without after')
+    return value as ShardMessage
+  }
+  if (!Array.isArray(value.entries))
+    throw new Error('not a shard event message: batch without entries')
+  const entries = value.entries.map(entryOfRow)
+  return { type: 'batch', shard: value.shard, node: value.node, token: value.token, entries }
 }
 
 const HEAD = /^\{"type":"batch","shard":"[^"]*","node":("(?:[^"\\]|\\.)*"),"token":([0-9]+),/
