@@ -15,11 +15,13 @@ const services = await requireServices('exchange-server: shard engine', ['nats']
 const logger: Logger = { debug() {}, info() {}, warn() {}, error: (m, f) => console.error(m, f) }
 const engines: ShardEngine[] = []
 let nats: NatsTopology | undefined
+const others: NatsTopology[] = []
 afterAll(async () => {
   for (const engine of engines) await engine.stop()
-  if (nats) {
-    await destroyNatsTopology(nats)
-    await nats.close()
+  for (const topology of [nats, ...others]) {
+    if (!topology) continue
+    await destroyNatsTopology(topology)
+    await topology.close()
   }
 })
 
@@ -121,5 +123,73 @@ describe.skipIf(!services.available)('shard engine', () => {
     })
     await until(() => b.status().publishedN === commands.length + 1, 'b published')
     expect(b.status().violations).toEqual([])
+  }, 60_000)
+
+  it('a standby compares every result of a published batch with its own', async () => {
+    const open = async (name: string) => {
+      const topology = parseTopology({
+        nats: { url: serviceEndpoints.natsUrl, prefix: `e${randomBytes(4).toString('hex')}` },
+        postgres: { url: 'postgres://unused@127.0.0.1/unused' },
+        lease: { ttlMs: 60_000, renewMs: 50 },
+        maxBatch: 5,
+        shards: [{ id: 'eth', symbols: ['ETH-USDC'] }],
+      })
+      const connection = await openNatsTopology(topology, name)
+      others.push(connection)
+      const send = (command: ExchangeCommand) =>
+        connection.js.publish(
+          connection.names.commandSubject('eth'),
+          encodeExchangeCommand(command),
+        )
+      return { topology, connection, send }
+    }
+    const commands: ExchangeCommand[] = ['u1', 'u2', 'u3', 'u4'].flatMap((account) => [
+      { type: 'openAccount', account } as const,
+      { type: 'credit', account, asset: 'USDC', amount: '5', reference: `r-${account}` } as const,
+    ])
+    // A real history, with several results per batch, published by a primary of one topology...
+    const first = await open('engine-test-history')
+    for (const command of commands) await first.send(command)
+    const a = await startShardEngine({
+      ...first,
+      nats: first.connection,
+      shard: 'eth',
+      node: 'a',
+      logger,
+    })
+    engines.push(a)
+    await until(() => a.status().publishedN === commands.length, 'a published everything')
+    await a.stop()
+    const { jsm, names } = first.connection
+    const last = (await jsm.streams.info(names.eventStream)).state.last_seq
+    const history: Uint8Array[] = []
+    for (let seq = 1; seq <= last; seq++)
+      history.push((await jsm.streams.getMessage(names.eventStream, { seq }))!.data)
+    expect(history.length).toBeLessThan(commands.length) // batches of several results
+
+    // ...replayed onto a second one whose commands were journaled later: every result differs
+    // from what a standby there computes (its times), and it must notice each one, including
+    // results after the first of a batch, which it holds as pending when the batch arrives.
+    const second = await open('engine-test-replay')
+    await second.connection.leases.put('eth', JSON.stringify({ node: 'someone-else' }))
+    for (const command of commands) await second.send(command)
+    const b = await startShardEngine({
+      ...second,
+      nats: second.connection,
+      shard: 'eth',
+      node: 'b',
+      logger,
+    })
+    engines.push(b)
+    await until(() => b.status().pending === commands.length, 'b applied every command')
+    for (const data of history)
+      await second.connection.js.publish(second.connection.names.eventSubject('eth'), data)
+    await until(() => b.status().publishedN === commands.length, 'b read the history')
+    expect(b.status()).toMatchObject({
+      role: 'standby',
+      pending: 0,
+      divergences: commands.length,
+      violations: [],
+    })
   }, 60_000)
 })

@@ -9,12 +9,10 @@ import { createShardLease, type LeaseState } from './shardLease.js'
 import { shardMarkets, type Topology } from './topology.js'
 import {
   batchHead,
-  decodeShardMessage,
+  decodeShardMessageTexts,
   encodeBatch,
   encodeEntry,
   encodeTakeover,
-  rawEntries,
-  type ShardMessage,
 } from './wire.js'
 
 /** Options of {@link startShardEngine}. */
@@ -148,9 +146,9 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
         return
       }
     }
-    let message: ShardMessage
+    let message: ReturnType<typeof decodeShardMessageTexts>
     try {
-      message = decodeShardMessage(m.data)
+      message = decodeShardMessageTexts(m.data)
     } catch {
       violation(`event ${m.seq} is not a shard message`)
       return
@@ -161,19 +159,19 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
       if (role !== 'standby' && message.token !== token) demote(`takeover by ${message.node}`)
       return
     }
-    const raws = rawEntries(m.data)
-    message.entries.forEach((entry, i) => {
+    for (const entry of message.entries) {
       if (entry.n !== publishedN + 1)
         violation(`event ${m.seq}: result ${entry.n} follows ${publishedN}`)
       if (entry.n > publishedN) publishedN = entry.n
-      const raw = raws[i]!
-      if (pending[0]?.n === entry.n) {
-        if (pending[0].json !== raw) {
+      // `pending` holds consecutive numbers: this entry's own result is found by offset.
+      const mine = pending.length > 0 ? pending[entry.n - pending[0]!.n] : undefined
+      if (mine?.n === entry.n) {
+        if (mine.json !== entry.text) {
           stats.divergences++
           logger.error('published result differs from this engine', { shard, n: entry.n })
         }
-      } else if (entry.n > n) confirmed.set(entry.n, raw)
-    })
+      } else if (entry.n > n) confirmed.set(entry.n, entry.text)
+    }
     dropPublished()
   }
 

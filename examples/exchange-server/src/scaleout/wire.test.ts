@@ -3,10 +3,10 @@ import type { ExchangeEvent } from '../core/events.js'
 import {
   batchHead,
   decodeShardMessage,
+  decodeShardMessageTexts,
   encodeBatch,
   encodeEntry,
   encodeTakeover,
-  rawEntries,
   type ShardEntry,
 } from './wire.js'
 
@@ -139,7 +139,7 @@ const everyKind: ExchangeEvent[] = [
     seq: 41,
     time: 1_699_999_999_000,
     symbol: 'X',
-    status: 'open',
+    status: 'trading',
     referencePrice: 0,
   },
 ]
@@ -199,7 +199,16 @@ describe('shard event wire format', () => {
   it('gives standbys the same entry text and the publisher its head without a full parse', () => {
     const text = encodeEntry(entry)
     const data = bytes(encodeBatch({ shard: 'eth', node: 'a', token: 5 }, [text, text]))
-    expect(rawEntries(data)).toEqual([text, text])
+    expect(decodeShardMessageTexts(data)).toEqual({
+      type: 'batch',
+      shard: 'eth',
+      node: 'a',
+      token: 5,
+      entries: [
+        { n: 7, text },
+        { n: 7, text },
+      ],
+    })
     expect(batchHead(data)).toEqual({ node: 'a', token: 5 })
     const quoted = encodeBatch({ shard: 'eth', node: 'n"1', token: 12 }, [text])
     expect(batchHead(bytes(quoted))).toEqual({ node: 'n"1', token: 12 })
@@ -208,6 +217,13 @@ describe('shard event wire format', () => {
       type: 'takeover',
       ...takeover,
     })
+    expect(decodeShardMessageTexts(bytes(encodeTakeover(takeover)))).toEqual({
+      type: 'takeover',
+      ...takeover,
+    })
+    expect(() =>
+      decodeShardMessageTexts(bytes(encodeBatch({ shard: 'eth', node: 'a', token: 5 }, ['[1]']))),
+    ).toThrow(/5-value row/)
   })
 
   it('refuses what is not a shard message or a well-formed entry', () => {

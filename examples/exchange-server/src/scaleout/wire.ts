@@ -98,6 +98,16 @@ const decoder = new TextDecoder('utf-8', { fatal: true })
  * @throws {Error} when the message is not a shard message.
  */
 export function decodeShardMessage(data: Uint8Array): ShardMessage {
+  const message = parseShardMessage(data)
+  if (message.type === 'takeover') return message
+  const { rows, ...head } = message
+  return { ...head, entries: rows.map(entryOfRow) }
+}
+
+type TakeoverMessage = Extract<ShardMessage, { type: 'takeover' }>
+type BatchHead = Omit<Extract<ShardMessage, { type: 'batch' }>, 'entries'>
+
+function parseShardMessage(data: Uint8Array): TakeoverMessage | (BatchHead & { rows: unknown[] }) {
   const value = JSON.parse(decoder.decode(data)) as Record<string, unknown> | null
   if (
     typeof value !== 'object' ||
@@ -109,14 +119,35 @@ export function decodeShardMessage(data: Uint8Array): ShardMessage {
   ) {
     throw new Error('not a shard event message')
   }
+  const { shard, node, token } = value
   if (value.type === 'takeover') {
     if (!isCount(value.after)) throw new Error('not a shard event message: takeover without after')
-    return value as ShardMessage
+    return { type: 'takeover', shard, node, token, after: value.after }
   }
   if (!Array.isArray(value.entries))
     throw new Error('not a shard event message: batch without entries')
-  const entries = value.entries.map(entryOfRow)
-  return { type: 'batch', shard: value.shard, node: value.node, token: value.token, entries }
+  return { type: 'batch', shard, node, token, rows: value.entries }
+}
+
+/**
+ * Decodes an event message keeping each batch entry as its number and its JSON text (the same
+ * bytes as `encodeEntry` produced), without decoding the events: a standby compares the texts
+ * with its own, byte for byte.
+ *
+ * @throws {Error} when the message is not a shard message or an entry has no number.
+ */
+export function decodeShardMessageTexts(
+  data: Uint8Array,
+): TakeoverMessage | (BatchHead & { entries: { n: number; text: string }[] }) {
+  const message = parseShardMessage(data)
+  if (message.type === 'takeover') return message
+  const { rows, ...head } = message
+  const entries = rows.map((row) => {
+    if (!Array.isArray(row) || row.length !== 5 || !isCount(row[0]))
+      throw new Error('entry is not a 5-value row')
+    return { n: row[0], text: JSON.stringify(row) }
+  })
+  return { ...head, entries }
 }
 
 const HEAD = /^\{"type":"batch","shard":"[^"]*","node":("(?:[^"\\]|\\.)*"),"token":([0-9]+),/
@@ -125,10 +156,4 @@ const HEAD = /^\{"type":"batch","shard":"[^"]*","node":("(?:[^"\\]|\\.)*"),"toke
 export function batchHead(data: Uint8Array): { node: string; token: number } | undefined {
   const match = HEAD.exec(new TextDecoder().decode(data.subarray(0, 256)))
   return match ? { node: JSON.parse(match[1]!) as string, token: Number(match[2]) } : undefined
-}
-
-/** The entries of a batch message as their JSON texts (same bytes as `encodeEntry` produced). */
-export function rawEntries(data: Uint8Array): string[] {
-  const value = JSON.parse(decoder.decode(data)) as { entries?: unknown[] }
-  return (value.entries ?? []).map((e) => JSON.stringify(e))
 }
