@@ -186,6 +186,8 @@ async function throughput(layout: 'one' | 'two') {
     perShard: finals.map((f, i) => ({
       shard: f.shard,
       results: f.publishedN,
+      /** Seconds from the thaw to the last command applied and to the last result published. */
+      appliedSeconds: Number(((f.lastApplyAt - start) / 1000).toFixed(2)),
       busySeconds: Number(((f.lastPublishAt - start) / 1000).toFixed(2)),
       cpuSeconds: Number((cpuAfter[i]! - cpuBefore[i]!).toFixed(2)),
     })),

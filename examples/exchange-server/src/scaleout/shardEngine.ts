@@ -28,6 +28,11 @@ export type StartShardEngineParameters = {
    * this many (plus one event message), reading the event subject waits (default 50,000).
    */
   maxAhead?: number | undefined
+  /**
+   * Most bytes of results in one event message (default: the server's maximum payload less
+   * 4 KiB for the envelope and headers); a batch holds at least one result.
+   */
+  maxBatchBytes?: number | undefined
 }
 
 type Pending = { readonly n: number; readonly json: string }
@@ -51,6 +56,18 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
   const eventSubject = names.eventSubject(shard)
   const maxBatch = topology.maxBatch
   const maxAhead = parameters.maxAhead ?? 50_000
+  const maxBatchBytes = parameters.maxBatchBytes ?? (nats.nc.info?.max_payload ?? 1_048_576) - 4_096
+  /** How many pending results the next event message takes: up to `maxBatch` and the byte cap. */
+  const batchLength = () => {
+    let count = 0
+    let bytes = 0
+    while (count < pending.length && count < maxBatch) {
+      bytes += Buffer.byteLength(pending[count]!.json) + 1
+      if (count > 0 && bytes > maxBatchBytes) break
+      count++
+    }
+    return count
+  }
   const outbox: ExchangeEvent[] = []
   const core = createExchangeCore({
     markets: shardMarkets(topology, shard),
@@ -79,8 +96,9 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
     /** performance.timeOrigin-relative ms of the last promotion and its first publish. */
     promotedAt: 0,
     firstPublishAt: 0,
-    /** Epoch ms of the first command applied and of the last result published (benchmarks). */
+    /** Epoch ms of the first and last command applied and of the last result published. */
     firstApplyAt: 0,
+    lastApplyAt: 0,
     lastPublishAt: 0,
     cpuAtFirstApply: { user: 0, system: 0 },
     /** Most results held ahead of their commands at once. */
@@ -117,6 +135,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
       result = { ok: false, code: 'malformed_command', message: String(error) }
     }
     const json = encodeEntry({ n, cmd: m.seq, time, result, events: outbox.splice(0) })
+    stats.lastApplyAt = performance.timeOrigin + performance.now()
     if (n <= publishedN) {
       const published = confirmed.get(n)
       confirmed.delete(n)
@@ -188,7 +207,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
     flushing = true
     try {
       while (role === 'primary' && pending.length > 0 && !stopped) {
-        const batch = pending.slice(0, maxBatch)
+        const batch = pending.slice(0, batchLength())
         if (batch[0]!.n !== publishedN + 1) {
           violation(`primary would publish ${batch[0]!.n} after ${publishedN}`)
           demote('out of step')
@@ -356,6 +375,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
         firstPublishAt: stats.firstPublishAt,
         timeOrigin: performance.timeOrigin,
         firstApplyAt: stats.firstApplyAt,
+        lastApplyAt: stats.lastApplyAt,
         lastPublishAt: stats.lastPublishAt,
         /** CPU µs this process used since it applied its first command. */
         cpuSinceFirstApply: process.cpuUsage(stats.cpuAtFirstApply),
