@@ -5,10 +5,12 @@
 //     (last result published − first command applied), with each process's CPU time;
 //  2. failover: a primary and a hot standby under steady load; the primary is killed with SIGKILL
 //     and the time until the first result published by the standby is measured, several trials.
+// The NATS server's CPU over each throughput run is read from /proc when it runs on this machine.
 // Usage: node --conditions=@strongroom/source --import tsx bench/scaleout.ts [orders] [trials]
+// (trials 0: throughput only)
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { DeliverPolicy } from '@nats-io/jetstream'
 import { createTempDir, requireServices, serviceEndpoints } from '@strongroom/testkit'
 import { type ExchangeCommand, encodeExchangeCommand } from '../src/core/commands.js'
@@ -38,6 +40,18 @@ const cpuSeconds = async (pid: number) => {
   const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100
 }
+
+/** Pid of the local nats-server (its CPU is part of every order's cost), if it runs here. */
+async function natsServerPid(): Promise<number | undefined> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue
+    const comm = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '')
+    if (comm.trim() === 'nats-server') return Number(entry)
+  }
+  return undefined
+}
+const natsPid = await natsServerPid()
+const natsCpu = async () => (natsPid === undefined ? Number.NaN : cpuSeconds(natsPid))
 
 function setup(prefix: string, shards: { id: string; symbols: string[] }[]) {
   const topology = twoShardTopology({
@@ -142,6 +156,7 @@ async function throughput(layout: 'one' | 'two') {
     shards.map((s) => [s.id, [...funded, ...items].filter((x) => x.shard === s.id).length]),
   )
   const cpuBefore = await Promise.all(engines.map((e) => cpuSeconds(e.child.pid!)))
+  const natsBefore = await natsCpu()
   const start = Date.now()
   for (const e of engines) e.child.kill('SIGCONT')
   let finals: Status[]
@@ -151,20 +166,28 @@ async function throughput(layout: 'one' | 'two') {
     if (finals.every((f) => f.publishedN === expected.get(f.shard))) break
   }
   const cpuAfter = await Promise.all(engines.map((e) => cpuSeconds(e.child.pid!)))
+  const natsSeconds = (await natsCpu()) - natsBefore
   for (const e of engines) e.child.kill('SIGTERM')
   await destroyNatsTopology(nats)
   await nats.close()
   const end = Math.max(...finals.map((f) => f.lastPublishAt))
   const orders = 2 * ordersPerInstrument
   const seconds = (end - start) / 1000
+  const engineSeconds = cpuAfter.reduce((sum, after, i) => sum + after - cpuBefore[i]!, 0)
   return {
     layout,
     orders,
     seconds,
     ordersPerSecond: Math.round(orders / seconds),
+    /** Engine processes' CPU (all of them) and the NATS server's, per order, in µs. */
+    engineCpuPerOrderUs: Math.round((engineSeconds / orders) * 1e6),
+    natsCpuPerOrderUs: Math.round((natsSeconds / orders) * 1e6),
+    natsCpuSeconds: Number(natsSeconds.toFixed(2)),
     perShard: finals.map((f, i) => ({
       shard: f.shard,
       results: f.publishedN,
+      /** Seconds from the thaw to the last command applied and to the last result published. */
+      appliedSeconds: Number(((f.lastApplyAt - start) / 1000).toFixed(2)),
       busySeconds: Number(((f.lastPublishAt - start) / 1000).toFixed(2)),
       cpuSeconds: Number((cpuAfter[i]! - cpuBefore[i]!).toFixed(2)),
     })),
@@ -238,12 +261,20 @@ try {
   const two = await throughput('two')
   console.log('two shards, one instrument each:', JSON.stringify(two))
   console.log(`speed-up two/one: ${(two.ordersPerSecond / one.ordersPerSecond).toFixed(2)}x`)
-  const f = await failover()
-  const sorted = [...f.trialsMs].sort((a, b) => a - b)
-  console.log(
-    `failover (SIGKILL -> first result from the standby), lease ttl ${f.leaseTtlMs} ms / renew ${f.renewMs} ms:`,
-    `trials ${JSON.stringify(f.trialsMs)} ms; min ${sorted[0]} median ${sorted[Math.floor(sorted.length / 2)]} max ${sorted[sorted.length - 1]}`,
-  )
+  for (const r of [one, two])
+    console.log(
+      `${r.layout === 'one' ? '1 shard ' : '2 shards'}: ${r.ordersPerSecond} orders/s;`,
+      `CPU per order: engines ${r.engineCpuPerOrderUs} µs, NATS server ${r.natsCpuPerOrderUs} µs`,
+      `(${Math.round(1e6 / (r.engineCpuPerOrderUs + r.natsCpuPerOrderUs))} orders per CPU-second)`,
+    )
+  if (trials > 0) {
+    const f = await failover()
+    const sorted = [...f.trialsMs].sort((a, b) => a - b)
+    console.log(
+      `failover (SIGKILL -> first result from the standby), lease ttl ${f.leaseTtlMs} ms / renew ${f.renewMs} ms:`,
+      `trials ${JSON.stringify(f.trialsMs)} ms; min ${sorted[0]} median ${sorted[Math.floor(sorted.length / 2)]} max ${sorted[sorted.length - 1]}`,
+    )
+  }
 } finally {
   for (const child of children) child.kill('SIGKILL')
   dir.remove()

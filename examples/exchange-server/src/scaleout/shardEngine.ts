@@ -9,12 +9,10 @@ import { createShardLease, type LeaseState } from './shardLease.js'
 import { shardMarkets, type Topology } from './topology.js'
 import {
   batchHead,
-  decodeShardMessage,
+  decodeShardMessageTexts,
   encodeBatch,
   encodeEntry,
   encodeTakeover,
-  rawEntries,
-  type ShardMessage,
 } from './wire.js'
 
 /** Options of {@link startShardEngine}. */
@@ -30,6 +28,11 @@ export type StartShardEngineParameters = {
    * this many (plus one event message), reading the event subject waits (default 50,000).
    */
   maxAhead?: number | undefined
+  /**
+   * Most bytes of results in one event message (default: the server's maximum payload less
+   * 4 KiB for the envelope and headers); a batch holds at least one result.
+   */
+  maxBatchBytes?: number | undefined
 }
 
 type Pending = { readonly n: number; readonly json: string }
@@ -53,6 +56,18 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
   const eventSubject = names.eventSubject(shard)
   const maxBatch = topology.maxBatch
   const maxAhead = parameters.maxAhead ?? 50_000
+  const maxBatchBytes = parameters.maxBatchBytes ?? (nats.nc.info?.max_payload ?? 1_048_576) - 4_096
+  /** How many pending results the next event message takes: up to `maxBatch` and the byte cap. */
+  const batchLength = () => {
+    let count = 0
+    let bytes = 0
+    while (count < pending.length && count < maxBatch) {
+      bytes += Buffer.byteLength(pending[count]!.json) + 1
+      if (count > 0 && bytes > maxBatchBytes) break
+      count++
+    }
+    return count
+  }
   const outbox: ExchangeEvent[] = []
   const core = createExchangeCore({
     markets: shardMarkets(topology, shard),
@@ -69,6 +84,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
   let role: 'standby' | 'promoting' | 'primary' = 'standby'
   let token = 0
   let flushing = false
+  let flushScheduled = false
   /** Last result number of the batch being published (0: none in flight). */
   let inFlightLastN = 0
   let stopped = false
@@ -80,8 +96,9 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
     /** performance.timeOrigin-relative ms of the last promotion and its first publish. */
     promotedAt: 0,
     firstPublishAt: 0,
-    /** Epoch ms of the first command applied and of the last result published (benchmarks). */
+    /** Epoch ms of the first and last command applied and of the last result published. */
     firstApplyAt: 0,
+    lastApplyAt: 0,
     lastPublishAt: 0,
     cpuAtFirstApply: { user: 0, system: 0 },
     /** Most results held ahead of their commands at once. */
@@ -118,6 +135,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
       result = { ok: false, code: 'malformed_command', message: String(error) }
     }
     const json = encodeEntry({ n, cmd: m.seq, time, result, events: outbox.splice(0) })
+    stats.lastApplyAt = performance.timeOrigin + performance.now()
     if (n <= publishedN) {
       const published = confirmed.get(n)
       confirmed.delete(n)
@@ -127,7 +145,11 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
       }
     } else {
       pending.push({ n, json })
-      if (role === 'primary' && !flushing) setImmediate(flush)
+      if (role === 'primary' && !flushing && !flushScheduled) {
+        // Once per run of commands: the batch gathers what arrives before it is published.
+        flushScheduled = true
+        setImmediate(flush)
+      }
     }
   }
 
@@ -143,9 +165,9 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
         return
       }
     }
-    let message: ShardMessage
+    let message: ReturnType<typeof decodeShardMessageTexts>
     try {
-      message = decodeShardMessage(m.data)
+      message = decodeShardMessageTexts(m.data)
     } catch {
       violation(`event ${m.seq} is not a shard message`)
       return
@@ -156,19 +178,19 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
       if (role !== 'standby' && message.token !== token) demote(`takeover by ${message.node}`)
       return
     }
-    const raws = rawEntries(m.data)
-    message.entries.forEach((entry, i) => {
+    for (const entry of message.entries) {
       if (entry.n !== publishedN + 1)
         violation(`event ${m.seq}: result ${entry.n} follows ${publishedN}`)
       if (entry.n > publishedN) publishedN = entry.n
-      const raw = raws[i]!
-      if (pending[0]?.n === entry.n) {
-        if (pending[0].json !== raw) {
+      // `pending` holds consecutive numbers: this entry's own result is found by offset.
+      const mine = pending.length > 0 ? pending[entry.n - pending[0]!.n] : undefined
+      if (mine?.n === entry.n) {
+        if (mine.json !== entry.text) {
           stats.divergences++
           logger.error('published result differs from this engine', { shard, n: entry.n })
         }
-      } else if (entry.n > n) confirmed.set(entry.n, raw)
-    })
+      } else if (entry.n > n) confirmed.set(entry.n, entry.text)
+    }
     dropPublished()
   }
 
@@ -180,11 +202,12 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
   }
 
   async function flush() {
+    flushScheduled = false
     if (flushing || role !== 'primary') return
     flushing = true
     try {
       while (role === 'primary' && pending.length > 0 && !stopped) {
-        const batch = pending.slice(0, maxBatch)
+        const batch = pending.slice(0, batchLength())
         if (batch[0]!.n !== publishedN + 1) {
           violation(`primary would publish ${batch[0]!.n} after ${publishedN}`)
           demote('out of step')
@@ -282,12 +305,25 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
       filter_subjects: subject,
       deliver_policy: DeliverPolicy.All,
     })
+    if (!ready) {
+      // No back-pressure: a callback per message, no promise or await per message.
+      const messages = await consumer.consume({
+        max_messages: 4_096,
+        callback: (m) => {
+          if (!stopped) handle(m)
+        },
+      })
+      abort.signal.addEventListener('abort', () => void messages.stop(), { once: true })
+      const closed = await messages.closed()
+      if (closed instanceof Error) throw closed
+      return
+    }
     const messages = await consumer.consume({ max_messages: 1_024 })
     abort.signal.addEventListener('abort', () => void messages.stop(), { once: true })
     for await (const m of messages) {
       if (stopped) break
       handle(m)
-      if (ready) await ready()
+      await ready()
     }
   }
   // Results published ahead of the commands this engine has applied wait in `confirmed`; while
@@ -339,6 +375,7 @@ export async function startShardEngine(parameters: StartShardEngineParameters) {
         firstPublishAt: stats.firstPublishAt,
         timeOrigin: performance.timeOrigin,
         firstApplyAt: stats.firstApplyAt,
+        lastApplyAt: stats.lastApplyAt,
         lastPublishAt: stats.lastPublishAt,
         /** CPU µs this process used since it applied its first command. */
         cpuSinceFirstApply: process.cpuUsage(stats.cpuAtFirstApply),

@@ -1,5 +1,6 @@
 import type { ExchangeEvent } from '../core/events.js'
 import type { CommandResult } from '../core/exchangeCore.js'
+import { eventOfRow, eventRow } from './eventRows.js'
 
 /**
  * What a shard engine published for one command: `n` counts the shard's commands from 1 without
@@ -35,56 +36,41 @@ export type ShardMessage =
       readonly after: number
     }
 
-const BIG = '$big'
+type ResultRow = [1] | [1, number] | [0, string, string]
+
+const resultRow = (result: CommandResult): ResultRow =>
+  result.ok
+    ? result.orderId === undefined
+      ? [1]
+      : [1, result.orderId]
+    : [0, result.code, result.message]
 
 /**
- * The value with every bigint replaced by `{ $big: "<digits>" }`, copying only the objects that
- * hold one (a JSON.stringify replacer would call back into JavaScript for every value).
+ * JSON text of an entry, as published and as compared byte for byte by standbys:
+ * `[n, cmd, time, result, events]` with the result as `[1]`, `[1, orderId]` or
+ * `[0, code, message]` and each event as a positional row (see `eventRows.ts`).
  */
-function tagBigints(value: unknown): unknown {
-  if (typeof value === 'bigint') return { [BIG]: value.toString() }
-  if (typeof value !== 'object' || value === null) return value
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i]
-      const t = typeof v === 'bigint' || (typeof v === 'object' && v !== null) ? tagBigints(v) : v
-      if (t !== v) {
-        out ??= value.slice()
-        out[i] = t
-      }
-    }
-    return out ?? value
-  }
-  let out: Record<string, unknown> | undefined
-  const record = value as Record<string, unknown>
-  for (const key in record) {
-    const v = record[key]
-    const t = typeof v === 'bigint' || (typeof v === 'object' && v !== null) ? tagBigints(v) : v
-    if (t !== v) {
-      out ??= { ...record }
-      out[key] = t
-    }
-  }
-  return out ?? value
-}
-
-/** Turns every `{ $big: "<digits>" }` back into a bigint, in place. */
-function untagBigints(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value
-  const record = value as Record<string, unknown>
-  const text = record[BIG]
-  if (typeof text === 'string' && /^-?[0-9]+$/.test(text)) return BigInt(text)
-  for (const key in record) {
-    const v = record[key]
-    if (typeof v === 'object' && v !== null) record[key] = untagBigints(v)
-  }
-  return value
-}
-
-/** JSON text of an entry (bigints tagged), as published and as compared by standbys. */
 export function encodeEntry(entry: ShardEntry): string {
-  return JSON.stringify(tagBigints(entry))
+  const { cmd, time } = entry
+  const events: unknown[][] = new Array(entry.events.length)
+  for (let i = 0; i < events.length; i++) events[i] = eventRow(entry.events[i]!, cmd, time)
+  return JSON.stringify([entry.n, cmd, time, resultRow(entry.result), events])
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v)
+
+function entryOfRow(row: unknown): ShardEntry {
+  if (!Array.isArray(row) || row.length !== 5) throw new Error('entry is not a 5-value row')
+  const [n, cmd, time, r, rows] = row as unknown[]
+  if (!isCount(n) || !isCount(cmd) || !isCount(time) || !Array.isArray(r) || !Array.isArray(rows))
+    throw new Error('malformed entry row')
+  let result: CommandResult
+  if (r[0] === 1 && r.length === 1) result = { ok: true }
+  else if (r[0] === 1 && r.length === 2 && isCount(r[1])) result = { ok: true, orderId: r[1] }
+  else if (r[0] === 0 && r.length === 3 && typeof r[1] === 'string' && typeof r[2] === 'string')
+    result = { ok: false, code: r[1], message: r[2] }
+  else throw new Error('malformed result row')
+  return { n, cmd, time, result, events: rows.map((e) => eventOfRow(e, cmd, time)) }
 }
 
 /** A batch message from already encoded entries (no second serialization on the hot path). */
@@ -107,23 +93,61 @@ export function encodeTakeover(head: {
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
 /**
- * Decodes an event message; with `raw`, entries keep their JSON text too (standbys compare it
- * with their own output byte for byte).
+ * Decodes an event message (entries with their events in full, bigints restored).
  *
  * @throws {Error} when the message is not a shard message.
  */
 export function decodeShardMessage(data: Uint8Array): ShardMessage {
-  const value = untagBigints(JSON.parse(decoder.decode(data))) as Partial<ShardMessage>
+  const message = parseShardMessage(data)
+  if (message.type === 'takeover') return message
+  const { rows, ...head } = message
+  return { ...head, entries: rows.map(entryOfRow) }
+}
+
+type TakeoverMessage = Extract<ShardMessage, { type: 'takeover' }>
+type BatchHead = Omit<Extract<ShardMessage, { type: 'batch' }>, 'entries'>
+
+function parseShardMessage(data: Uint8Array): TakeoverMessage | (BatchHead & { rows: unknown[] }) {
+  const value = JSON.parse(decoder.decode(data)) as Record<string, unknown> | null
   if (
     typeof value !== 'object' ||
     value === null ||
     (value.type !== 'batch' && value.type !== 'takeover') ||
     typeof value.shard !== 'string' ||
+    typeof value.node !== 'string' ||
     typeof value.token !== 'number'
   ) {
     throw new Error('not a shard event message')
   }
-  return value as ShardMessage
+  const { shard, node, token } = value
+  if (value.type === 'takeover') {
+    if (!isCount(value.after)) throw new Error('not a shard event message: takeover without after')
+    return { type: 'takeover', shard, node, token, after: value.after }
+  }
+  if (!Array.isArray(value.entries))
+    throw new Error('not a shard event message: batch without entries')
+  return { type: 'batch', shard, node, token, rows: value.entries }
+}
+
+/**
+ * Decodes an event message keeping each batch entry as its number and its JSON text (the same
+ * bytes as `encodeEntry` produced), without decoding the events: a standby compares the texts
+ * with its own, byte for byte.
+ *
+ * @throws {Error} when the message is not a shard message or an entry has no number.
+ */
+export function decodeShardMessageTexts(
+  data: Uint8Array,
+): TakeoverMessage | (BatchHead & { entries: { n: number; text: string }[] }) {
+  const message = parseShardMessage(data)
+  if (message.type === 'takeover') return message
+  const { rows, ...head } = message
+  const entries = rows.map((row) => {
+    if (!Array.isArray(row) || row.length !== 5 || !isCount(row[0]))
+      throw new Error('entry is not a 5-value row')
+    return { n: row[0], text: JSON.stringify(row) }
+  })
+  return { ...head, entries }
 }
 
 const HEAD = /^\{"type":"batch","shard":"[^"]*","node":("(?:[^"\\]|\\.)*"),"token":([0-9]+),/
@@ -132,10 +156,4 @@ const HEAD = /^\{"type":"batch","shard":"[^"]*","node":("(?:[^"\\]|\\.)*"),"toke
 export function batchHead(data: Uint8Array): { node: string; token: number } | undefined {
   const match = HEAD.exec(new TextDecoder().decode(data.subarray(0, 256)))
   return match ? { node: JSON.parse(match[1]!) as string, token: Number(match[2]) } : undefined
-}
-
-/** The entries of a batch message as their JSON texts (same bytes as `encodeEntry` produced). */
-export function rawEntries(data: Uint8Array): string[] {
-  const value = JSON.parse(decoder.decode(data)) as { entries?: unknown[] }
-  return (value.entries ?? []).map((e) => JSON.stringify(e))
 }
