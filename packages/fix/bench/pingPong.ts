@@ -1,25 +1,21 @@
 // The floor under the session's one-in-flight round trip: raw node:net ping-pong between two
 // processes over loopback with the same byte sizes (a NewOrderSingle out, an ExecutionReport
-// back), no FIX code at all. `spin`: both processes keep their event loop polling (a setImmediate
+// back), no FIX code on the path. `spin`: both processes keep their event loop polling (a setImmediate
 // loop) instead of sleeping in epoll_wait between messages.
 // Run alone: `node --conditions=@strongroom/source --import tsx bench/pingPong.ts` (prints both modes).
 import { spawn } from 'node:child_process'
 import { connect, createServer, type Socket } from 'node:net'
+import { createFixSpinLoop } from '../src/session/spinLoop.js'
+import { formatRoundTrip, type RoundTrip, timeRoundTrips } from './loopback.js'
 import { executionReportBytes, newOrderSingleBytes } from './messages.js'
 
 const REQUEST = newOrderSingleBytes()
 const ANSWER = executionReportBytes()
 
-/** Keeps the event loop polling until the returned function is called. */
+/** Keeps the event loop polling (the session's spin loop, held without an idle cap) until called. */
 function spinLoop(): () => void {
-  let on = true
-  const turn = () => {
-    if (on) setImmediate(turn)
-  }
-  setImmediate(turn)
-  return () => {
-    on = false
-  }
+  const hold = createFixSpinLoop().hold(Number.POSITIVE_INFINITY)
+  return () => hold.release()
 }
 
 /** Calls `onMessage` once per `size` bytes received. */
@@ -49,10 +45,8 @@ async function child(spin: boolean): Promise<void> {
   process.stdout.write(`port ${typeof address === 'object' && address ? address.port : 0}\n`)
 }
 
-export type PingPongResult = { p50us: number; p99us: number }
-
 /** Round trips with one message in flight against an echo process; percentiles in µs. */
-export async function pingPong(spin: boolean, count = 20_000): Promise<PingPongResult> {
+export async function pingPong(spin: boolean, count = 20_000): Promise<RoundTrip> {
   const peer = spawn(
     process.execPath,
     [
@@ -80,34 +74,31 @@ export async function pingPong(spin: boolean, count = 20_000): Promise<PingPongR
   const stop = spin ? spinLoop() : () => {}
   let answered: () => void = () => {}
   onMessages(socket, ANSWER.length, () => answered())
-  const once = () =>
-    new Promise<void>((resolve) => {
-      answered = resolve
-      socket.write(REQUEST)
-    })
-  for (let i = 0; i < 2000; i++) await once()
-  const samples = new Float64Array(count)
-  for (let i = 0; i < count; i++) {
-    const t0 = process.hrtime.bigint()
-    await once()
-    samples[i] = Number(process.hrtime.bigint() - t0) / 1000
-  }
+  const result = await timeRoundTrips(
+    count,
+    () =>
+      new Promise<void>((resolve) => {
+        answered = resolve
+        socket.write(REQUEST)
+      }),
+  )
   stop()
   socket.destroy()
   await new Promise((resolve) => peer.once('exit', resolve))
-  samples.sort()
-  return {
-    p50us: samples[Math.floor(count * 0.5)]!,
-    p99us: samples[Math.floor(count * 0.99)]!,
-  }
+  return result
 }
 
 if (process.argv[2] === 'child') await child(process.argv[3] === 'spin')
 else if (import.meta.url === `file://${process.argv[1]}`) {
+  await pingPongBenchmark((line) => process.stdout.write(`${line}\n`))
+}
+
+/** Prints the raw ping-pong round trip, sleeping and spinning. */
+export async function pingPongBenchmark(print: (line: string) => void): Promise<void> {
   for (const spin of [false, true]) {
     const r = await pingPong(spin)
-    process.stdout.write(
-      `raw node:net ping-pong (${REQUEST.length} B out, ${ANSWER.length} B back), ${spin ? 'spin' : 'sleep'}: p50 ${r.p50us.toFixed(1)} µs, p99 ${r.p99us.toFixed(1)} µs\n`,
+    print(
+      `  raw node:net ping-pong between two processes (${REQUEST.length} B out, ${ANSWER.length} B back, no FIX code), ${spin ? 'spinning' : 'sleeping'}: round trip ${formatRoundTrip(r, false)}`,
     )
   }
 }
