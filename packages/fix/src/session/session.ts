@@ -311,7 +311,7 @@ export class FixSession implements FixSessionHandle {
       const chunk = this.out.subarray(this.outStart, this.outEnd)
       this.outStart = this.outEnd
       this.transport.write(chunk)
-      if (this.spinHold) this.spinLoop!.activity()
+      this.spinHold?.activity()
     }
   }
 
@@ -534,7 +534,7 @@ export class FixSession implements FixSessionHandle {
   /** Handles one framed message from the transport. */
   receive(bytes: Uint8Array, start: number, end: number): void {
     if (!this.transport) return
-    if (this.spinHold) this.spinLoop!.activity()
+    this.spinHold?.activity()
     try {
       this.receiveTime = this.clock.now()
       this.receiveFrame(bytes, start, end)

@@ -32,6 +32,8 @@ export type FixSpinLoopState = {
 
 /** One session's claim on a {@link FixSpinLoop}; released when the session logs out. */
 export type FixSpinHold = {
+  /** The holder sent or received a message (same as {@link FixSpinLoop.activity}). */
+  activity(): void
   /** Gives the hold back (idempotent); the loop stops when no hold is left. */
   release(): void
 }
@@ -91,6 +93,11 @@ export function createFixSpinLoop(parameters: CreateFixSpinLoopParameters = {}):
     immediate = undefined
   }
 
+  const activity = () => {
+    activityCount++
+    if (!immediate && holds.size > 0) start()
+  }
+
   return {
     hold(ms) {
       const hold = { maxIdleMs: Math.max(0, ms) }
@@ -98,6 +105,7 @@ export function createFixSpinLoop(parameters: CreateFixSpinLoopParameters = {}):
       maxIdleMs = Math.max(maxIdleMs, hold.maxIdleMs)
       start()
       return {
+        activity,
         release() {
           if (!holds.delete(hold)) return
           maxIdleMs = 0
@@ -106,10 +114,7 @@ export function createFixSpinLoop(parameters: CreateFixSpinLoopParameters = {}):
         },
       }
     },
-    activity() {
-      activityCount++
-      if (!immediate && holds.size > 0) start()
-    },
+    activity,
     get state() {
       return { holders: holds.size, spinning: immediate !== undefined, turns }
     },
