@@ -326,6 +326,23 @@ describe("FixSession idleStrategy 'spin'", () => {
     expect(loop.state).toMatchObject({ holders: 0, spinning: false })
   })
 
+  it('refuses an unknown strategy or a negative or non-numeric spinMaxMs', () => {
+    const config = { senderCompId: 'ISLD', targetCompId: 'TW44', store: createMemoryStore() }
+    const make = (extra: object) =>
+      new FixSession({ ...config, ...extra } as FixSessionConfig, { role: 'acceptor' })
+    expect(() => make({ idleStrategy: 'busy' })).toThrow(
+      expect.objectContaining({ code: 'FIX_INVALID_CONFIG', path: ['idleStrategy'] }),
+    )
+    for (const spinMaxMs of [-1, Number.NaN, '100']) {
+      expect(() => make({ idleStrategy: 'spin', spinMaxMs })).toThrow(
+        expect.objectContaining({ code: 'FIX_INVALID_CONFIG', path: ['spinMaxMs'] }),
+      )
+    }
+    expect(make({ idleStrategy: 'spin', spinMaxMs: Number.POSITIVE_INFINITY }).isLoggedOn).toBe(
+      false,
+    )
+  })
+
   it("never holds it with the default 'sleep' strategy", () => {
     const loop = createFixSpinLoop()
     const s = setup({}, undefined, { spinLoop: loop })

@@ -22,6 +22,7 @@ import type { FixMessageStore } from '../store/messageStore.js'
 import { type CompiledSchedule, compileSchedule } from './schedule.js'
 import { businessRejectFor, type FixSessionConfig, type FixSessionDeps } from './sessionConfig.js'
 import {
+  assertFixIdleOptions,
   DEFAULT_SPIN_MAX_MS,
   type FixSpinHold,
   type FixSpinLoop,
@@ -154,6 +155,7 @@ export class FixSession implements FixSessionHandle {
     this.schedule = config.schedule ? compileSchedule(config.schedule) : undefined
     this.maxLatencyMs = (config.maxLatencySeconds ?? 120) * 1000
     this.validate = config.validate ?? true
+    assertFixIdleOptions(config)
     this.spinLoop = config.idleStrategy === 'spin' ? (deps.spinLoop ?? getFixSpinLoop()) : undefined
     this.spinMaxMs = config.spinMaxMs ?? DEFAULT_SPIN_MAX_MS
   }

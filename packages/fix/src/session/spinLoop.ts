@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks'
+import { InvalidFixConfigError } from '../errors.js'
 
 /**
  * How a process waits for the next message of a logged-on session.
@@ -19,6 +20,33 @@ export type FixIdleStrategy = 'sleep' | 'spin'
 
 /** Default of the session option `spinMaxMs`: spin for one second after the last message. */
 export const DEFAULT_SPIN_MAX_MS = 1000
+
+/**
+ * Checks a session's `idleStrategy` and `spinMaxMs` (they may come from a configuration file).
+ *
+ * @throws {InvalidFixConfigError} when `idleStrategy` is neither `sleep` nor `spin`, or
+ *   `spinMaxMs` is not a number ≥ 0 (`Infinity`: spin as long as the session is logged on).
+ */
+export function assertFixIdleOptions(options: {
+  readonly idleStrategy?: unknown
+  readonly spinMaxMs?: unknown
+}): void {
+  const { idleStrategy, spinMaxMs } = options
+  if (idleStrategy !== undefined && idleStrategy !== 'sleep' && idleStrategy !== 'spin') {
+    throw new InvalidFixConfigError(`must be 'sleep' or 'spin', got ${String(idleStrategy)}.`, {
+      code: 'FIX_INVALID_CONFIG',
+      path: ['idleStrategy'],
+      rule: 'one_of',
+    })
+  }
+  if (spinMaxMs !== undefined && !(typeof spinMaxMs === 'number' && spinMaxMs >= 0)) {
+    throw new InvalidFixConfigError(`must be a number of ms ≥ 0, got ${String(spinMaxMs)}.`, {
+      code: 'FIX_INVALID_CONFIG',
+      path: ['spinMaxMs'],
+      rule: 'non_negative',
+    })
+  }
+}
 
 /** What {@link FixSpinLoop.state} reports. */
 export type FixSpinLoopState = {
