@@ -1,6 +1,7 @@
 // Child process of the loopback benchmark: our acceptor with an exchange-like application that
 // answers every NewOrderSingle with an ExecutionReport (typed reader in, typed builder out).
-// argv: store kind (`memory` | `file`), directory for the file store. Prints `port <n>`.
+// argv: store kind (`memory` | `file`), directory for the file store, idle strategy (`sleep` |
+// `spin`). Prints `port <n>`.
 import {
   buildExecutionReport,
   createFixAcceptor,
@@ -10,6 +11,7 @@ import {
 } from '../src/index.js'
 
 const [kind, dir] = [process.argv[2] ?? 'memory', process.argv[3] ?? '/tmp']
+const idleStrategy = process.argv[4] === 'spin' ? 'spin' : 'sleep'
 const store =
   kind === 'file'
     ? openFileStore({ directory: dir, name: 'bench-acceptor', now: Date.now() })
@@ -18,7 +20,9 @@ let execId = 0
 const acceptor = createFixAcceptor({
   host: '127.0.0.1',
   port: 0,
-  sessions: [{ senderCompId: 'VENUE', targetCompId: 'CLIENT', store, resetOnLogon: true }],
+  sessions: [
+    { senderCompId: 'VENUE', targetCompId: 'CLIENT', store, resetOnLogon: true, idleStrategy },
+  ],
   application: {
     onMessage(message, session) {
       const order = readNewOrderSingle(message.view)

@@ -180,6 +180,15 @@ export {
 export { FixSession } from './session/session.js'
 export type { FixSessionConfig, FixSessionDeps } from './session/sessionConfig.js'
 export {
+  type CreateFixSpinLoopParameters,
+  createFixSpinLoop,
+  type FixIdleStrategy,
+  type FixSpinHold,
+  type FixSpinLoop,
+  type FixSpinLoopState,
+  getFixSpinLoop,
+} from './session/spinLoop.js'
+export {
   type FixApplication,
   type FixApplicationResult,
   type FixInboundMessage,

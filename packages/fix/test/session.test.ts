@@ -14,6 +14,7 @@ import {
 } from '../src/messages/orders.js'
 import { type CreateFixAcceptorParameters, createFixAcceptor } from '../src/session/acceptor.js'
 import { type CreateFixInitiatorParameters, createFixInitiator } from '../src/session/initiator.js'
+import { getFixSpinLoop } from '../src/session/spinLoop.js'
 import type { FixApplication, FixSessionEvent } from '../src/session/types.js'
 import { openFileStore } from '../src/store/fileStore.js'
 import { createMemoryStore } from '../src/store/messageStore.js'
@@ -126,6 +127,43 @@ describe('FIX session over TCP', () => {
     expect(initiator.session.nextTargetSeqNum).toBe(52)
     await initiator.stop()
     await until(() => !acceptor.session('VENUE', 'CLIENT')!.isConnected)
+    await acceptor.close()
+  })
+
+  it("with idleStrategy 'spin', both sides share the process's spin loop until they log out", async () => {
+    const loop = getFixSpinLoop()
+    const { acceptor, port } = await venue({
+      sessions: [
+        {
+          senderCompId: 'VENUE',
+          targetCompId: 'CLIENT',
+          store: createMemoryStore(),
+          idleStrategy: 'spin',
+        },
+      ],
+    })
+    const { initiator, received } = client(port, {
+      session: {
+        senderCompId: 'CLIENT',
+        targetCompId: 'VENUE',
+        store: createMemoryStore(),
+        idleStrategy: 'spin',
+      },
+    })
+    const before = loop.state
+    expect(before).toMatchObject({ holders: 0, spinning: false })
+    initiator.start()
+    await initiator.waitForLogon()
+    await until(() => acceptor.session('VENUE', 'CLIENT')!.isLoggedOn)
+    expect(loop.state).toMatchObject({ holders: 2, spinning: true })
+    for (let i = 1; i <= 20; i++) {
+      initiator.session.send(order(`S${i}`))
+      await until(() => received.length === i)
+    }
+    expect(loop.state.turns).toBeGreaterThan(before.turns)
+    await initiator.stop()
+    await until(() => !acceptor.session('VENUE', 'CLIENT')!.isConnected)
+    expect(loop.state).toMatchObject({ holders: 0, spinning: false })
     await acceptor.close()
   })
 

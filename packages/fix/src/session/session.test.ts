@@ -10,7 +10,8 @@ import { tokenizeFixMessage } from '../codec/tokenize.js'
 import { buildNewOrderSingle, readNewOrderSingle } from '../messages/orders.js'
 import { createMemoryStore } from '../store/messageStore.js'
 import { FixSession } from './session.js'
-import type { FixSessionConfig } from './sessionConfig.js'
+import type { FixSessionConfig, FixSessionDeps } from './sessionConfig.js'
+import { createFixSpinLoop } from './spinLoop.js'
 import type { FixApplicationResult, FixInboundMessage, FixSessionEvent } from './types.js'
 
 const START = Date.UTC(2026, 0, 5, 12, 0, 0)
@@ -18,6 +19,7 @@ const START = Date.UTC(2026, 0, 5, 12, 0, 0)
 function setup(
   config: Partial<FixSessionConfig> = {},
   onMessage?: (m: FixInboundMessage) => FixApplicationResult,
+  deps: Pick<FixSessionDeps, 'spinLoop'> = {},
 ) {
   const clock = createManualClock(START)
   const events: FixSessionEvent[] = []
@@ -25,6 +27,7 @@ function setup(
   const session = new FixSession(
     { senderCompId: 'ISLD', targetCompId: 'TW44', store: createMemoryStore(), ...config },
     {
+      ...deps,
       role: 'acceptor',
       clock,
       application: {
@@ -285,5 +288,67 @@ describe('FixSession output buffer', () => {
     const v = new FixMessageView()
     tokenizeFixMessage(stored[n - 1]!.bytes, 0, stored[n - 1]!.bytes.length, v)
     expect(readNewOrderSingle(v).clOrdId).toBe(`C${n}`)
+  })
+})
+
+describe("FixSession idleStrategy 'spin'", () => {
+  it('holds the spin loop from logon to logout, and reports messages as activity', async () => {
+    let now = 0
+    const loop = createFixSpinLoop({ now: () => now })
+    const s = setup({ idleStrategy: 'spin', spinMaxMs: 50 }, undefined, { spinLoop: loop })
+    expect(loop.state.holders).toBe(0)
+    s.send('A', 1, '98=0|108=30|')
+    expect(s.session.isLoggedOn).toBe(true)
+    expect(loop.state).toMatchObject({ holders: 1, spinning: true })
+    await new Promise((r) => setImmediate(r))
+    now = 60 // idle past the cap: the loop sleeps, the session still holds it
+    await new Promise((r) => setImmediate(r))
+    await new Promise((r) => setImmediate(r))
+    expect(loop.state).toMatchObject({ holders: 1, spinning: false })
+    s.send('0', 2) // a received message wakes it
+    expect(loop.state.spinning).toBe(true)
+    s.send('5', 3, '58=bye|')
+    expect(s.out()).toEqual(['35=A|34=1|98=0|108=30', '35=5|34=2'])
+    expect(s.isOpen()).toBe(false)
+    expect(loop.state).toMatchObject({ holders: 0, spinning: false })
+  })
+
+  it('releases the loop when the session starts the logout or loses the connection', () => {
+    const loop = createFixSpinLoop()
+    const a = setup({ idleStrategy: 'spin' }, undefined, { spinLoop: loop })
+    const b = setup({ idleStrategy: 'spin' }, undefined, { spinLoop: loop })
+    a.send('A', 1, '98=0|108=30|')
+    b.send('A', 1, '98=0|108=30|')
+    expect(loop.state.holders).toBe(2)
+    a.session.logout('bye')
+    expect(loop.state).toMatchObject({ holders: 1, spinning: true })
+    b.session.detached('connection closed')
+    expect(loop.state).toMatchObject({ holders: 0, spinning: false })
+  })
+
+  it('refuses an unknown strategy or a negative or non-numeric spinMaxMs', () => {
+    const config = { senderCompId: 'ISLD', targetCompId: 'TW44', store: createMemoryStore() }
+    const make = (extra: object) =>
+      new FixSession({ ...config, ...extra } as FixSessionConfig, { role: 'acceptor' })
+    expect(() => make({ idleStrategy: 'busy' })).toThrow(
+      expect.objectContaining({ code: 'FIX_INVALID_CONFIG', path: ['idleStrategy'] }),
+    )
+    for (const spinMaxMs of [-1, Number.NaN, '100']) {
+      expect(() => make({ idleStrategy: 'spin', spinMaxMs })).toThrow(
+        expect.objectContaining({ code: 'FIX_INVALID_CONFIG', path: ['spinMaxMs'] }),
+      )
+    }
+    expect(make({ idleStrategy: 'spin', spinMaxMs: Number.POSITIVE_INFINITY }).isLoggedOn).toBe(
+      false,
+    )
+  })
+
+  it("never holds it with the default 'sleep' strategy", () => {
+    const loop = createFixSpinLoop()
+    const s = setup({}, undefined, { spinLoop: loop })
+    s.send('A', 1, '98=0|108=30|')
+    s.send('0', 2)
+    expect(s.session.isLoggedOn).toBe(true)
+    expect(loop.state).toEqual({ holders: 0, spinning: false, turns: 0 })
   })
 })

@@ -22,6 +22,13 @@ import type { FixMessageStore } from '../store/messageStore.js'
 import { type CompiledSchedule, compileSchedule } from './schedule.js'
 import { businessRejectFor, type FixSessionConfig, type FixSessionDeps } from './sessionConfig.js'
 import {
+  assertFixIdleOptions,
+  DEFAULT_SPIN_MAX_MS,
+  type FixSpinHold,
+  type FixSpinLoop,
+  getFixSpinLoop,
+} from './spinLoop.js'
+import {
   type FixApplication,
   type FixApplicationResult,
   type FixInboundMessage,
@@ -92,6 +99,10 @@ export class FixSession implements FixSessionHandle {
   private readonly targetField: Uint8Array
   private readonly maxLatencyMs: number
   private readonly validate: boolean
+  /** Set with `idleStrategy: 'spin'`: the loop held from logon to logout. */
+  private readonly spinLoop: FixSpinLoop | undefined
+  private readonly spinMaxMs: number
+  private spinHold: FixSpinHold | undefined
 
   private transport: FixTransport | undefined
   private receivedLogon = false
@@ -144,6 +155,9 @@ export class FixSession implements FixSessionHandle {
     this.schedule = config.schedule ? compileSchedule(config.schedule) : undefined
     this.maxLatencyMs = (config.maxLatencySeconds ?? 120) * 1000
     this.validate = config.validate ?? true
+    assertFixIdleOptions(config)
+    this.spinLoop = config.idleStrategy === 'spin' ? (deps.spinLoop ?? getFixSpinLoop()) : undefined
+    this.spinMaxMs = config.spinMaxMs ?? DEFAULT_SPIN_MAX_MS
   }
 
   get isLoggedOn(): boolean {
@@ -226,6 +240,7 @@ export class FixSession implements FixSessionHandle {
   detached(reason: string, transport?: FixTransport): void {
     if (!this.transport || (transport !== undefined && transport !== this.transport)) return
     const wasLoggedOn = this.isLoggedOn
+    this.releaseSpin()
     this.transport = undefined
     this.out = undefined
     this.outStart = 0
@@ -298,7 +313,14 @@ export class FixSession implements FixSessionHandle {
       const chunk = this.out.subarray(this.outStart, this.outEnd)
       this.outStart = this.outEnd
       this.transport.write(chunk)
+      this.spinHold?.activity()
     }
+  }
+
+  /** Stops holding the spin loop (logout started or connection gone). */
+  private releaseSpin(): void {
+    this.spinHold?.release()
+    this.spinHold = undefined
   }
 
   /**
@@ -411,6 +433,7 @@ export class FixSession implements FixSessionHandle {
   private generateLogout(text?: string): void {
     this.sendRaw('5', text === undefined ? undefined : (w) => w.str(58, text))
     this.sentLogout = true
+    this.releaseSpin()
     this.emit({ type: 'logout', text })
   }
 
@@ -513,6 +536,7 @@ export class FixSession implements FixSessionHandle {
   /** Handles one framed message from the transport. */
   receive(bytes: Uint8Array, start: number, end: number): void {
     if (!this.transport) return
+    this.spinHold?.activity()
     try {
       this.receiveTime = this.clock.now()
       this.receiveFrame(bytes, start, end)
@@ -802,6 +826,9 @@ export class FixSession implements FixSessionHandle {
       this.nextQueued()
     }
     if (this.isLoggedOn) {
+      if (this.spinLoop && !this.spinHold && !this.sentLogout) {
+        this.spinHold = this.spinLoop.hold(this.spinMaxMs)
+      }
       this.emit({ type: 'logon' })
       this.callback(() => this.application.onLogon?.(this))
     }
@@ -810,6 +837,7 @@ export class FixSession implements FixSessionHandle {
   private nextLogout(view: FixMessageView): void {
     if (!this.verify(view, false, false)) return
     this.emit({ type: 'logout_received', text: view.get(58) })
+    this.releaseSpin()
     if (!this.sentLogout) this.generateLogout()
     this.incrTarget()
     if (this.config.resetOnLogout) this.store.reset(this.clock.now())

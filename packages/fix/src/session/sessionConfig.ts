@@ -6,6 +6,7 @@ import type { FixDictionary } from '../dictionary/dictionary.js'
 import { MissingFixFieldError } from '../errors.js'
 import type { FixMessageStore } from '../store/messageStore.js'
 import type { FixSessionSchedule } from './schedule.js'
+import type { FixIdleStrategy, FixSpinLoop } from './spinLoop.js'
 import type { FixApplication } from './types.js'
 
 /** Configuration of one FIX session (QuickFIX setting names in brackets). */
@@ -54,6 +55,17 @@ export type FixSessionConfig = {
   logonFields?: readonly (readonly [tag: number, value: string])[]
   /** TestReqID used on TestRequests this side sends (default `TEST`). */
   testRequestId?: string
+  /**
+   * How the process waits for this session's next message while it is logged on (default
+   * `sleep`). `spin` keeps the event loop polling, for the lowest latency at the price of a
+   * busy core: see {@link FixIdleStrategy}.
+   */
+  idleStrategy?: FixIdleStrategy
+  /**
+   * With `idleStrategy: 'spin'`: ms without any message sent or received after which the
+   * process sleeps again until the next message (default 1000).
+   */
+  spinMaxMs?: number
 }
 
 /** Runtime dependencies of a session. */
@@ -62,6 +74,8 @@ export type FixSessionDeps = {
   application?: FixApplication | undefined
   clock?: Clock | undefined
   logger?: Logger | undefined
+  /** The loop `idleStrategy: 'spin'` holds (default: the process-wide one, `getFixSpinLoop()`). */
+  spinLoop?: FixSpinLoop | undefined
 }
 
 /** The BusinessMessageReject for an application that threw while handling a message. */
