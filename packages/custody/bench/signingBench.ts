@@ -1,100 +1,21 @@
 // Intent to signed transaction through the orchestrator and SoftHSM2, and signatures/s of the
 // PKCS#11 signer with session pools of different sizes.
+import type { KeyId, RequestId, WalletId } from '@strongroom/core'
 import {
-  createMemoryAuditSink,
-  createSequentialIdGenerator,
-  createSystemClock,
-  type KeyId,
-  openAuditLog,
-  type RequestId,
-  type WalletId,
-} from '@strongroom/core'
-import {
-  createEvmPayloadBinder,
-  createKillSwitch,
-  createMemoryNonceStore,
-  createOrchestrator,
   createPkcs11Signer,
-  createPolicyStore,
-  createSignerRoute,
-  createSoftwareAuthorizationKey,
-  evmAddressFormat,
   openPkcs11Token,
   requestDigest,
   signAuthorization,
 } from '@strongroom/custody'
-import {
-  approve,
-  approvers,
-  CHAIN,
-  DEST,
-  ETH,
-  hex,
-  seed,
-  USDC,
-  withdrawalPolicy,
-} from '../test/helpers.js'
-import { createSoftHsmToken } from '../test/softhsm.js'
+import { approve, approvers, CHAIN, DEST } from '../test/helpers.js'
+import { createBenchCustody } from './custodySetup.js'
 import { sha256Hex } from './sha.js'
 import { line, nowUs, summarize } from './stats.js'
 
 export async function benchSigning() {
-  const env = createSoftHsmToken('bench')
-  const clock = createSystemClock()
-  const ids = createSequentialIdGenerator()
-  const audit = await openAuditLog({ sink: createMemoryAuditSink(), clock })
-  const token = await openPkcs11Token({ ...env, sessions: 4 })
+  const custody = await createBenchCustody({ token: 'bench', keyId: 'key-bench' })
+  const { clock, env, orchestrator, authorizationKey, trust } = custody
   try {
-    const key = await token.generateKey({ keyId: 'key-bench', label: 'bench', curve: 'secp256k1' })
-    const policies = await createPolicyStore({
-      initial: withdrawalPolicy(),
-      assets: [ETH, USDC],
-      addressFormats: [evmAddressFormat],
-      clock,
-      ids,
-      audit,
-    })
-    const authorizationKey = createSoftwareAuthorizationKey({
-      keyId: 'orch-1',
-      privateKey: seed('orchestrator'),
-    })
-    const trust = () => ({
-      orchestratorKeys: { 'orch-1': hex(authorizationKey.publicKey) },
-      policies: policies.ruleLookup,
-      nonces: createMemoryNonceStore(),
-      clock,
-    })
-    const signer = await createPkcs11Signer({ token, keyId: 'key-bench', trust: trust() })
-    const binder = createEvmPayloadBinder()
-    const orchestrator = createOrchestrator({
-      clock,
-      ids,
-      audit,
-      authorizationKey,
-      policies,
-      killSwitch: createKillSwitch({
-        clock,
-        ids,
-        audit,
-        operators: ['ops'],
-        liftQuorum: { approvers: [approvers.alice], threshold: 1 },
-      }),
-      wallets: [
-        {
-          id: 'hot' as WalletId,
-          venue: 'v1',
-          tier: 'hot',
-          chain: CHAIN,
-          scheme: 'ecdsa',
-          keyId: 'key-bench' as KeyId,
-          address: binder.addressOf!(key.publicKey),
-          assets: [ETH],
-        },
-      ],
-      signers: [createSignerRoute({ tier: 'hot', scheme: 'ecdsa', signers: [signer] })],
-      addressFormats: [evmAddressFormat],
-      binders: [binder],
-    })
     const tx = (nonce: number, value: bigint) => ({
       type: 'eip1559',
       chainId: 31337,
@@ -224,7 +145,6 @@ export async function benchSigning() {
       await pooled.close()
     }
   } finally {
-    await token.close()
-    env.remove()
+    await custody.close()
   }
 }
