@@ -46,7 +46,7 @@ export function prepareEcdsaPublicKey(publicKey: Uint8Array): void {
  * accept: `s` normalised to the lower half of the curve order (BIP-62 / EIP-2), plus the recovery
  * id. The signature is verified on the way: `R = (e/s)·G + (r/s)·Q` must have `x ≡ r`, and the
  * recovery id is the parity of `R.y` (SEC 1 §4.1.6). A faulty token's signature throws. `R` is
- * summed from precomputed multiples of `G` and the public key (see {@link prepareEcdsaPublicKey}).
+ * summed from precomputed multiples of `G` and the public key (see `prepareEcdsaPublicKey`).
  *
  * @throws {Error} when the signature does not verify under `publicKey`.
  */
