@@ -1,111 +1,37 @@
 // Intent to broadcast on loopback: orchestrator + SoftHSM2 signing + nonce manager (file store,
 // fsync) + broadcast to a local hardhat node, with a flaky endpoint in front of it.
 import {
-  createMemoryAuditSink,
-  createSequentialIdGenerator,
-  createSystemClock,
-  type KeyId,
-  openAuditLog,
-  type WalletId,
-} from '@strongroom/core'
-import {
   createBroadcastRouter,
   createConfirmationTracker,
-  createEvmPayloadBinder,
   createEvmWithdrawals,
   createFileNonceStore,
-  createKillSwitch,
-  createMemoryNonceStore,
   createNonceManager,
-  createOrchestrator,
-  createPkcs11Signer,
-  createPolicyStore,
   createRpcPool,
-  createSignerRoute,
-  createSoftwareAuthorizationKey,
-  evmAddressFormat,
-  openPkcs11Token,
 } from '@strongroom/custody'
 import { createTempDir } from '@strongroom/testkit'
 import { createWalletClient, http, parseEther } from 'viem'
 import { privateKeyToAccount } from 'viem/accounts'
 import { HARDHAT_FUNDER, startHardhatNode } from '../test/hardhat.js'
-import { approvers, CHAIN, DEST, ETH, hex, seed, withdrawalPolicy } from '../test/helpers.js'
-import { createSoftHsmToken } from '../test/softhsm.js'
+import { CHAIN, DEST } from '../test/helpers.js'
+import { createBenchCustody } from './custodySetup.js'
 import { line, nowUs, summarize } from './stats.js'
 
 export async function benchBroadcast() {
-  const env = createSoftHsmToken('bench-broadcast')
   const node = await startHardhatNode(31337)
   const nonceDir = createTempDir('strongroom-bench-nonces-')
-  const clock = createSystemClock()
-  const ids = createSequentialIdGenerator()
-  const audit = await openAuditLog({ sink: createMemoryAuditSink(), clock })
-  const token = await openPkcs11Token({ ...env, sessions: 4 })
+  let custody: Awaited<ReturnType<typeof createBenchCustody>> | undefined
   try {
-    const key = await token.generateKey({ keyId: 'key-b', label: 'b', curve: 'secp256k1' })
-    const binder = createEvmPayloadBinder()
-    const address = binder.addressOf!(key.publicKey) as `0x${string}`
+    custody = await createBenchCustody({ token: 'bench-broadcast', keyId: 'key-b' })
+    const { audit, address, clock, orchestrator } = custody
     const funder = createWalletClient({
       account: privateKeyToAccount(HARDHAT_FUNDER.privateKey),
       transport: http(node.url),
     })
     await funder.sendTransaction({ to: address, value: parseEther('100'), chain: null })
-    const policies = await createPolicyStore({
-      initial: withdrawalPolicy(),
-      assets: [ETH],
-      addressFormats: [evmAddressFormat],
-      clock,
-      ids,
-      audit,
-    })
-    const authorizationKey = createSoftwareAuthorizationKey({
-      keyId: 'orch-1',
-      privateKey: seed('orchestrator'),
-    })
-    const signer = await createPkcs11Signer({
-      token,
-      keyId: 'key-b',
-      trust: {
-        orchestratorKeys: { 'orch-1': hex(authorizationKey.publicKey) },
-        policies: policies.ruleLookup,
-        nonces: createMemoryNonceStore(),
-        clock,
-      },
-    })
     const pool = createRpcPool({
       chain: CHAIN,
       endpoints: [{ name: 'hardhat', url: node.url }],
       clock,
-    })
-    const orchestrator = createOrchestrator({
-      clock,
-      ids,
-      audit,
-      authorizationKey,
-      policies,
-      killSwitch: createKillSwitch({
-        clock,
-        ids,
-        audit,
-        operators: ['ops'],
-        liftQuorum: { approvers: [approvers.alice], threshold: 1 },
-      }),
-      wallets: [
-        {
-          id: 'hot' as WalletId,
-          venue: 'v1',
-          tier: 'hot',
-          chain: CHAIN,
-          scheme: 'ecdsa',
-          keyId: 'key-b' as KeyId,
-          address,
-          assets: [ETH],
-        },
-      ],
-      signers: [createSignerRoute({ tier: 'hot', scheme: 'ecdsa', signers: [signer] })],
-      addressFormats: [evmAddressFormat],
-      binders: [binder],
     })
     const withdrawals = createEvmWithdrawals({
       orchestrator,
@@ -144,9 +70,8 @@ export async function benchBroadcast() {
     )
     line(`${iterations} withdrawals, one at a time`, summarize(samples))
   } finally {
-    await token.close()
+    await custody?.close()
     await node.stop()
     nonceDir.remove()
-    env.remove()
   }
 }

@@ -1,100 +1,21 @@
 // Intent to signed transaction through the orchestrator and SoftHSM2, and signatures/s of the
 // PKCS#11 signer with session pools of different sizes.
+import type { KeyId, RequestId, WalletId } from '@strongroom/core'
 import {
-  createMemoryAuditSink,
-  createSequentialIdGenerator,
-  createSystemClock,
-  type KeyId,
-  openAuditLog,
-  type RequestId,
-  type WalletId,
-} from '@strongroom/core'
-import {
-  createEvmPayloadBinder,
-  createKillSwitch,
-  createMemoryNonceStore,
-  createOrchestrator,
   createPkcs11Signer,
-  createPolicyStore,
-  createSignerRoute,
-  createSoftwareAuthorizationKey,
-  evmAddressFormat,
   openPkcs11Token,
   requestDigest,
   signAuthorization,
 } from '@strongroom/custody'
-import {
-  approve,
-  approvers,
-  CHAIN,
-  DEST,
-  ETH,
-  hex,
-  seed,
-  USDC,
-  withdrawalPolicy,
-} from '../test/helpers.js'
-import { createSoftHsmToken } from '../test/softhsm.js'
+import { approve, approvers, CHAIN, DEST } from '../test/helpers.js'
+import { createBenchCustody } from './custodySetup.js'
 import { sha256Hex } from './sha.js'
-import { line, nowUs, summarize } from './stats.js'
+import { cpuNowUs, fmt, line, nowUs, summarize } from './stats.js'
 
 export async function benchSigning() {
-  const env = createSoftHsmToken('bench')
-  const clock = createSystemClock()
-  const ids = createSequentialIdGenerator()
-  const audit = await openAuditLog({ sink: createMemoryAuditSink(), clock })
-  const token = await openPkcs11Token({ ...env, sessions: 4 })
+  const custody = await createBenchCustody({ token: 'bench', keyId: 'key-bench' })
+  const { clock, env, orchestrator, authorizationKey, trust } = custody
   try {
-    const key = await token.generateKey({ keyId: 'key-bench', label: 'bench', curve: 'secp256k1' })
-    const policies = await createPolicyStore({
-      initial: withdrawalPolicy(),
-      assets: [ETH, USDC],
-      addressFormats: [evmAddressFormat],
-      clock,
-      ids,
-      audit,
-    })
-    const authorizationKey = createSoftwareAuthorizationKey({
-      keyId: 'orch-1',
-      privateKey: seed('orchestrator'),
-    })
-    const trust = () => ({
-      orchestratorKeys: { 'orch-1': hex(authorizationKey.publicKey) },
-      policies: policies.ruleLookup,
-      nonces: createMemoryNonceStore(),
-      clock,
-    })
-    const signer = await createPkcs11Signer({ token, keyId: 'key-bench', trust: trust() })
-    const binder = createEvmPayloadBinder()
-    const orchestrator = createOrchestrator({
-      clock,
-      ids,
-      audit,
-      authorizationKey,
-      policies,
-      killSwitch: createKillSwitch({
-        clock,
-        ids,
-        audit,
-        operators: ['ops'],
-        liftQuorum: { approvers: [approvers.alice], threshold: 1 },
-      }),
-      wallets: [
-        {
-          id: 'hot' as WalletId,
-          venue: 'v1',
-          tier: 'hot',
-          chain: CHAIN,
-          scheme: 'ecdsa',
-          keyId: 'key-bench' as KeyId,
-          address: binder.addressOf!(key.publicKey),
-          assets: [ETH],
-        },
-      ],
-      signers: [createSignerRoute({ tier: 'hot', scheme: 'ecdsa', signers: [signer] })],
-      addressFormats: [evmAddressFormat],
-      binders: [binder],
-    })
     const tx = (nonce: number, value: bigint) => ({
       type: 'eip1559',
       chainId: 31337,
@@ -108,10 +29,13 @@ export async function benchSigning() {
 
     const run = async (label: string, iterations: number, withApprovals: boolean) => {
       const samples = new Float64Array(iterations)
+      let cpuUs = 0
       for (let i = -100; i < iterations; i++) {
         const requestId = `${label}-${i}`
         const amount = withApprovals ? '2' : '0.5'
         let elapsed = 0
+        let cpu = 0
+        let cpuStart = cpuNowUs()
         let start = nowUs()
         const submitted = await orchestrator.submit({
           requestId,
@@ -123,39 +47,52 @@ export async function benchSigning() {
           destination: DEST,
         })
         elapsed += nowUs() - start
+        cpu += cpuNowUs() - cpuStart
         if (!submitted.ok) throw new Error(submitted.rejection.message)
         if (withApprovals) {
           // Approvers sign on their own devices: not timed.
           const a = approve(approvers.alice, submitted.value.digest, clock.now())
           const b = approve(approvers.bob, submitted.value.digest, clock.now())
+          cpuStart = cpuNowUs()
           start = nowUs()
           await orchestrator.approve({ requestId, approval: a })
           await orchestrator.approve({ requestId, approval: b })
           elapsed += nowUs() - start
+          cpu += cpuNowUs() - cpuStart
         }
+        cpuStart = cpuNowUs()
         start = nowUs()
         const signed = await orchestrator.sign({
           requestId,
           transaction: tx(0, submitted.value.request.amount),
         })
         elapsed += nowUs() - start
+        cpu += cpuNowUs() - cpuStart
         if (!signed.ok) throw new Error(signed.rejection.message)
-        if (i >= 0) samples[i] = elapsed
+        if (i >= 0) {
+          samples[i] = elapsed
+          cpuUs += cpu
+        }
       }
-      return summarize(samples)
+      const stats = summarize(samples)
+      return { ...stats, cpuPerRequestUs: cpuUs / iterations }
     }
+    // CPU time of the whole process in the timed sections (event loop, the SoftHSM2 thread, GC):
+    // steadier than wall time when other work shares the machine.
+    const cpuLine = (stats: { cpuPerRequestUs: number }) =>
+      console.log(`${'  CPU per request (whole process)'.padEnd(58)} ${fmt(stats.cpuPerRequestUs)}`)
     console.log(
       '\nintent to signed transaction (orchestrator: validate, screen, policy, authorization; PKCS#11 signer: verify, SoftHSM2 ECDSA, low-s, recovery id; in-memory audit log)',
     )
-    line('allow rule, no approvals (2,000 requests)', await run('allow', 2_000, false), {
+    const allow = await run('allow', 2_000, false)
+    line('allow rule, no approvals (2,000 requests)', allow, { p99Us: 5_000, name: 'issue' })
+    cpuLine(allow)
+    const quorum = await run('quorum', 1_000, true)
+    line('2-of-3 approvals verified by orchestrator and signer (1,000)', quorum, {
       p99Us: 5_000,
       name: 'issue',
     })
-    line(
-      '2-of-3 approvals verified by orchestrator and signer (1,000)',
-      await run('quorum', 1_000, true),
-      { p99Us: 5_000, name: 'issue' },
-    )
+    cpuLine(quorum)
 
     // Signatures/s through the signer (authorization check + HSM) with session pools of 1, 4, 8.
     console.log(
@@ -224,7 +161,6 @@ export async function benchSigning() {
       await pooled.close()
     }
   } finally {
-    await token.close()
-    env.remove()
+    await custody.close()
   }
 }

@@ -28,3 +28,9 @@ export function line(
 }
 
 export const nowUs = () => Number(process.hrtime.bigint()) / 1_000
+
+/** User + system CPU time of the whole process (all threads), µs. */
+export const cpuNowUs = () => {
+  const usage = process.cpuUsage()
+  return usage.user + usage.system
+}

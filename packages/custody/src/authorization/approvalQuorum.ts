@@ -1,5 +1,6 @@
 import type { Approval } from '@strongroom/core'
 import { isApprovalSignatureValid } from './approval.js'
+import type { ApprovalSignatureCheck } from './approvalSignatureCache.js'
 
 /** A person or service allowed to approve, with their Ed25519 public key (hex). */
 export type Approver = { readonly id: string; readonly publicKey: string }
@@ -65,6 +66,17 @@ export type ApprovalQuorumCheck = {
 export function checkApprovalQuorum(
   parameters: CheckApprovalQuorumParameters,
 ): ApprovalQuorumCheck {
+  return checkApprovalQuorumWith(parameters, isApprovalSignatureValid)
+}
+
+/**
+ * `checkApprovalQuorum` with the signature check supplied (the orchestrator passes its
+ * `createApprovalSignatureCache`). Internal: not exported by the package.
+ */
+export function checkApprovalQuorumWith(
+  parameters: CheckApprovalQuorumParameters,
+  isSignatureValid: ApprovalSignatureCheck,
+): ApprovalQuorumCheck {
   const { approvals, groups, now } = parameters
   const skew = parameters.maxSkewMs ?? 5_000
   const problems: ApprovalProblem[] = []
@@ -78,7 +90,7 @@ export function checkApprovalQuorum(
     }
     if (registered === undefined) return 'unknown_approver'
     if (registered !== approval.publicKey) return 'key_mismatch'
-    if (!isApprovalSignatureValid(approval, parameters.subjectDigest)) return 'forged'
+    if (!isSignatureValid(approval, parameters.subjectDigest)) return 'forged'
     if (approval.approvedAt > now + skew) return 'from_the_future'
     if (now - approval.approvedAt > parameters.maxAgeMs) return 'expired'
     if (valid.has(approverId)) return 'duplicate'

@@ -9,6 +9,7 @@ import {
   type TransactionSerializable,
 } from 'viem'
 import { publicKeyToAddress } from 'viem/accounts'
+import { toHex } from '../crypto/bytes.js'
 import { CustodyError } from '../custodyErrors.js'
 import type {
   BindPayloadParameters,
@@ -63,9 +64,21 @@ export function createEvmPayloadBinder(
 ): PayloadBinder {
   const maxFee = parameters.maxFeePerGas ?? 10_000n * 10n ** 9n
   const maxGas = parameters.maxGas ?? 500_000n
+  // The orchestrator asks for the address of the routed signer's key on every signature:
+  // remember the addresses derived so far (a pure function of the key bytes; a few keys at most).
+  const addresses = new Map<string, `0x${string}`>()
   return {
     namespace: 'eip155',
-    addressOf: (publicKey) => evmAddressOfPublicKey(publicKey),
+    addressOf(publicKey) {
+      const key = toHex(publicKey)
+      let address = addresses.get(key)
+      if (address === undefined) {
+        address = evmAddressOfPublicKey(publicKey)
+        if (addresses.size >= 256) addresses.clear()
+        addresses.set(key, address)
+      }
+      return address
+    },
     bind({ request, wallet, transaction, purpose, previous }: BindPayloadParameters): BoundPayload {
       if (typeof transaction !== 'object' || transaction === null) {
         throw mismatch('The transaction is not an object.')

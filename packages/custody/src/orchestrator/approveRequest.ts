@@ -1,5 +1,5 @@
 import { ok, reject } from '@strongroom/core'
-import { checkApprovalQuorum } from '../authorization/approvalQuorum.js'
+import { checkApprovalQuorumWith } from '../authorization/approvalQuorum.js'
 import type { OrchestratorContext } from './orchestratorContext.js'
 import type { Orchestrator } from './orchestratorTypes.js'
 import { snapshot } from './requestState.js'
@@ -25,15 +25,18 @@ export async function approveRequest(
       )
     }
     const policy = await parameters.policies.current()
-    const check = checkApprovalQuorum({
-      approvals: [approval],
-      subjectDigest: state.digest,
-      groups: policy.groups,
-      quorum: [],
-      initiator: state.request.initiator,
-      now: parameters.clock.now(),
-      maxAgeMs: policy.approvalMaxAgeMs,
-    })
+    const check = checkApprovalQuorumWith(
+      {
+        approvals: [approval],
+        subjectDigest: state.digest,
+        groups: policy.groups,
+        quorum: [],
+        initiator: state.request.initiator,
+        now: parameters.clock.now(),
+        maxAgeMs: policy.approvalMaxAgeMs,
+      },
+      context.approvalSignatures,
+    )
     if (check.problems.length > 0) {
       await audit.append({
         type: 'custody.approval.refused',
@@ -50,15 +53,18 @@ export async function approveRequest(
     const approvals = [...state.approvals.filter((a) => a.approverId !== actor), approval]
     let status = state.status
     if (status === 'awaiting_approvals' && state.decision.action === 'require_approvals') {
-      const quorum = checkApprovalQuorum({
-        approvals,
-        subjectDigest: state.digest,
-        groups: policy.groups,
-        quorum: state.decision.quorum,
-        initiator: state.request.initiator,
-        now: parameters.clock.now(),
-        maxAgeMs: policy.approvalMaxAgeMs,
-      })
+      const quorum = checkApprovalQuorumWith(
+        {
+          approvals,
+          subjectDigest: state.digest,
+          groups: policy.groups,
+          quorum: state.decision.quorum,
+          initiator: state.request.initiator,
+          now: parameters.clock.now(),
+          maxAgeMs: policy.approvalMaxAgeMs,
+        },
+        context.approvalSignatures,
+      )
       if (quorum.satisfied) status = 'ready'
     }
     await context.commit(state, { approvals, status })

@@ -94,6 +94,24 @@ describe('orchestrator', () => {
     expect(orchestrator.get('w1')?.approvals).toEqual([])
   })
 
+  it('verifies approvals by content: one altered after it was accepted does not count at sign', async () => {
+    const { orchestrator, intent, tx, clock, signer } = await setup()
+    const submitted = await orchestrator.submit(intent())
+    if (!submitted.ok) throw new Error('expected ok')
+    const digest = submitted.value.digest
+    const alice = approve(approvers.alice, digest, clock.now())
+    const carol = approve(approvers.carol, digest, clock.now()) as { signature: string }
+    await orchestrator.approve({ requestId: 'w1', approval: alice })
+    const ready = await orchestrator.approve({ requestId: 'w1', approval: carol as never })
+    expect(ready.ok && ready.value.status).toBe('ready')
+    // The caller still holds the approval object the orchestrator kept, and alters it.
+    carol.signature = approve(approvers.bob, digest, clock.now()).signature
+    const refused = await orchestrator.sign({ requestId: 'w1', transaction: tx() })
+    expect(!refused.ok && refused.rejection.code).toBe('APPROVALS_REQUIRED')
+    expect(!refused.ok && refused.rejection.problems?.map((p) => p.reason)).toEqual(['forged'])
+    expect(signer.signed).toBe(0)
+  })
+
   it('refuses a transaction that does not match the request', async () => {
     const { orchestrator, intent, tx } = await setup()
     await orchestrator.submit(intent({ amount: '0.5' }))

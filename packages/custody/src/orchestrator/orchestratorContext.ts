@@ -1,4 +1,5 @@
 import { type AuditLog, isStrongroomError, type Logger, noopLogger, reject } from '@strongroom/core'
+import { createApprovalSignatureCache } from '../authorization/approvalSignatureCache.js'
 import type { SigningRequest } from '../authorization/signingRequest.js'
 import { CustodyError, CustodyInputError } from '../custodyErrors.js'
 import {
@@ -40,6 +41,8 @@ export function createOrchestratorContext(parameters: CreateOrchestratorParamete
     (parameters.chainIdReporters ?? []).map((r) => [r.chain, r]),
   )
   const requests = new Map<string, RequestState>()
+  // Approvals are re-checked on every approve and again on sign: verify each signature once.
+  const approvalSignatures = createApprovalSignatureCache()
   const locks = new Map<string, Promise<unknown>>()
 
   /** Runs `task` once every earlier task on the same request id has finished. */
@@ -213,6 +216,7 @@ export function createOrchestratorContext(parameters: CreateOrchestratorParamete
     formats,
     binders,
     requests,
+    approvalSignatures,
     serialized,
     commit,
     refuse,

@@ -1,5 +1,5 @@
 import { type Approval, isStrongroomError, ok, type SignatureResult } from '@strongroom/core'
-import { checkApprovalQuorum } from '../authorization/approvalQuorum.js'
+import { checkApprovalQuorumWith } from '../authorization/approvalQuorum.js'
 import { signAuthorization } from '../authorization/authorization.js'
 import { sha256Hex, toHex } from '../crypto/bytes.js'
 import type { VelocityEvent } from '../policy/velocityTracker.js'
@@ -94,15 +94,18 @@ async function signTracked(
   const policy = await parameters.policies.current()
   let approvals: Approval[] = []
   if (decision.action === 'require_approvals') {
-    const check = checkApprovalQuorum({
-      approvals: state.approvals,
-      subjectDigest: state.digest,
-      groups: policy.groups,
-      quorum: decision.quorum,
-      initiator: state.request.initiator,
-      now,
-      maxAgeMs: policy.approvalMaxAgeMs,
-    })
+    const check = checkApprovalQuorumWith(
+      {
+        approvals: state.approvals,
+        subjectDigest: state.digest,
+        groups: policy.groups,
+        quorum: decision.quorum,
+        initiator: state.request.initiator,
+        now,
+        maxAgeMs: policy.approvalMaxAgeMs,
+      },
+      context.approvalSignatures,
+    )
     if (!check.satisfied) {
       return context.refuse(
         undefined,

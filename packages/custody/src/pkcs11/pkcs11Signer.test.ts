@@ -256,6 +256,28 @@ describe('normalizeEcdsaSignature', () => {
   })
 })
 
+describe('normalizeEcdsaSignature against noble', () => {
+  it("gives noble's low-s signature and recovery id, whichever s the token returned", () => {
+    for (let i = 0; i < 64; i++) {
+      const privateKey = seed(`normalize-${i % 4}`)
+      const publicKey = secp256k1.getPublicKey(privateKey, i % 8 < 4)
+      const digest = sha256HexBytes(`normalize digest ${i}`)
+      const recovered = secp256k1.Signature.fromBytes(
+        secp256k1.sign(digest, privateKey, { prehash: false, format: 'recovered' }),
+        'recovered',
+      )
+      const raw = new Uint8Array(64)
+      raw.set(recovered.toBytes('compact').subarray(0, 32))
+      // Half of the time the token's s is the high one (which flips the recovery id).
+      const s = i % 2 === 0 ? recovered.s : N - recovered.s
+      raw.set(Buffer.from(s.toString(16).padStart(64, '0'), 'hex'), 32)
+      const fixed = normalizeEcdsaSignature({ signature: raw, digest, publicKey })
+      expect(hex(fixed.signature)).toBe(hex(recovered.toBytes('compact')))
+      expect(fixed.recoveryId).toBe(recovered.recovery)
+    }
+  })
+})
+
 function sha256HexBytes(text: string): Uint8Array {
   return Buffer.from(sha256Hex(text), 'hex')
 }

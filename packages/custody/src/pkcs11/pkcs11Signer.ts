@@ -8,7 +8,7 @@ import {
 import type { AuthorizationTrust } from '../authorization/verifyAuthorization.js'
 import { verifyAuthorization } from '../authorization/verifyAuthorization.js'
 import { CustodyError } from '../custodyErrors.js'
-import { normalizeEcdsaSignature } from './ecdsaSignature.js'
+import { normalizeEcdsaSignature, prepareEcdsaPublicKey } from './ecdsaSignature.js'
 import type { Pkcs11Token } from './pkcs11Token.js'
 import { rawSigners } from './rawSigners.js'
 
@@ -48,6 +48,8 @@ export async function createPkcs11Signer(
   }
   const info = await token.findKey({ keyId: parameters.keyId })
   const audit = parameters.audit ?? token.audit
+  // The recovery id's tables for this key are built now rather than on the first signature.
+  if (info.scheme === 'ecdsa') prepareEcdsaPublicKey(info.publicKey)
   let signatures = 0
   return {
     keyId: info.keyId as KeyId,
