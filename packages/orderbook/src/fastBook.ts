@@ -5,6 +5,7 @@ import { FastBookQueries } from './fastBookQueries.js'
 import {
   BUY,
   F_BUDGET,
+  F_CLIENT,
   F_LIVE,
   F_POST_ONLY,
   F_REGISTERED,
@@ -62,7 +63,7 @@ class FastBook extends FastBookQueries implements OrderBook {
     }
     const type = command.type
     let status: CommandStatus
-    if (command.symbol !== undefined && command.symbol !== this.instrument.symbol) {
+    if (command.symbol !== undefined && command.symbol !== this.symbol) {
       status = this.reject(command, 'unknown_instrument')
     } else if (type === 'place') status = this.place(command)
     else if (type === 'cancel') status = this.cancel(command)
@@ -153,7 +154,7 @@ class FastBook extends FastBookQueries implements OrderBook {
     const stop = c.stopPrice ?? 0
     this.oId[slot] = c.orderId
     this.oAccount[slot] = c.account
-    this.oClient[slot] = client
+    if (client !== undefined) this.oClient[slot] = client
     this.oSide[slot] = side
     this.oType[slot] = type
     this.oPrice[slot] = price
@@ -167,7 +168,10 @@ class FastBook extends FastBookQueries implements OrderBook {
     this.oArrival[slot] = arrival
     this.oStp[slot] = stpCode(c.selfTradePrevention)
     this.oFlags[slot] =
-      F_LIVE | (c.postOnly ? F_POST_ONLY : 0) | (c.quoteBudget !== undefined ? F_BUDGET : 0)
+      F_LIVE |
+      (c.postOnly ? F_POST_ONLY : 0) |
+      (c.quoteBudget !== undefined ? F_BUDGET : 0) |
+      (client !== undefined ? F_CLIENT : 0)
     this.sink.accepted(
       c.orderId,
       c.account,
@@ -210,7 +214,9 @@ class FastBook extends FastBookQueries implements OrderBook {
       this.finish(slot)
       return
     }
-    const outcome = this.match(slot, hasLimit, limit)
+    // Most limit orders cross nothing: skip the matching loop's set-up for them.
+    const outcome =
+      hasLimit && !this.crosses(side, limit) ? OPEN : this.match(slot, hasLimit, limit)
     const open = this.openQuantity(slot)
     if (outcome === STP_CANCELLED) {
       this.cancelTaker(slot, open, 'self_trade')

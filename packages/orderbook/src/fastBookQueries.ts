@@ -13,6 +13,7 @@ import type {
 import {
   BUY,
   F_BUDGET,
+  F_CLIENT,
   F_LIVE,
   F_POST_ONLY,
   F_RESTING,
@@ -177,7 +178,7 @@ export class FastBookQueries extends FastBookStore {
       const slot = this.allocSlot()
       this.oId[slot] = o.orderId
       this.oAccount[slot] = o.account
-      this.oClient[slot] = o.clientOrderId
+      if (o.clientOrderId !== undefined) this.oClient[slot] = o.clientOrderId
       this.oSide[slot] = sideCode(o.side)
       this.oType[slot] = typeCode(o.orderType)
       this.oPrice[slot] = o.price
@@ -194,6 +195,7 @@ export class FastBookQueries extends FastBookStore {
         F_LIVE |
         (o.postOnly ? F_POST_ONLY : 0) |
         (o.quoteBudget > 0 ? F_BUDGET : 0) |
+        (o.clientOrderId !== undefined ? F_CLIENT : 0) |
         (resting ? F_RESTING : 0)
       if (resting) this.appendToLevel(slot)
       else this.insertStop(slot)

@@ -46,6 +46,8 @@ export const F_BUDGET = 2
 export const F_RESTING = 4
 export const F_REGISTERED = 8
 export const F_LIVE = 16
+/** `oClient[slot]` holds a client order id (otherwise it is undefined and need not be read). */
+export const F_CLIENT = 32
 
 export const OPEN = 0
 export const STP_CANCELLED = 1
@@ -73,6 +75,16 @@ export function stpCode(stp: SelfTradePrevention | undefined): number {
 export const numberOrZero = (value: unknown): number =>
   typeof value === 'number' && Number.isFinite(value) ? value : 0
 
+/**
+ * The same string as the engine's interned copy (property keys are interned). Every command
+ * names the instrument; a symbol built at run time (e.g. `${base}-${quote}`) is a separate string
+ * that must be compared character by character with the commands' symbols, where two interned
+ * strings compare by reference.
+ */
+export function internedString(value: string): string {
+  return Object.keys({ [value]: 0 })[0] ?? value
+}
+
 /** Options of the fast book's memory layout. */
 export type FastBookOptions = {
   /** Orders the pool holds before it first grows (doubling). Default 4096. */
@@ -85,6 +97,8 @@ export type FastBookOptions = {
 export class FastBookStore {
   readonly instrument: Instrument
   readonly implementation = 'fast' as const
+  /** The instrument's symbol, interned (see {@link internedString}). */
+  protected readonly symbol: string
   protected sink: BookEventSink
 
   // ---- order pool (struct of arrays) ---------------------------------------------------
@@ -147,6 +161,7 @@ export class FastBookStore {
 
   constructor(instrument: Instrument, sink: BookEventSink, options: FastBookOptions) {
     this.instrument = instrument
+    this.symbol = internedString(instrument.symbol)
     this.sink = sink
     const capacity = Math.max(16, options.initialOrders ?? 4096)
     this.capacity = capacity
@@ -245,12 +260,11 @@ export class FastBookStore {
     const flags = this.oFlags[slot]!
     if (flags & F_REGISTERED) {
       this.ids.delete(this.oId[slot]!)
-      const client = this.oClient[slot]
-      if (client !== undefined) {
+      if (flags & F_CLIENT) {
         const account = this.oAccount[slot]!
         const map = this.clientIds.get(account)
         if (map) {
-          map.delete(client)
+          map.delete(this.oClient[slot]!)
           if (map.size === 0) this.clientIds.delete(account)
         }
       }
@@ -263,17 +277,18 @@ export class FastBookStore {
     }
     if (this.oTif[slot] === GTD) this.gtdLive--
     this.oFlags[slot] = 0
-    this.oClient[slot] = undefined
+    if (flags & F_CLIENT) this.oClient[slot] = undefined
     this.oNext[slot] = this.freeSlot
     this.freeSlot = slot
   }
 
   /** Makes an order findable by id and client id and appends it to the arrival list. */
   protected register(slot: number): void {
-    this.oFlags[slot]! |= F_REGISTERED
+    const flags = this.oFlags[slot]!
+    this.oFlags[slot] = flags | F_REGISTERED
     this.ids.set(this.oId[slot]!, slot)
-    const client = this.oClient[slot]
-    if (client !== undefined) {
+    if (flags & F_CLIENT) {
+      const client = this.oClient[slot]!
       const account = this.oAccount[slot]!
       let map = this.clientIds.get(account)
       if (!map) {
