@@ -50,7 +50,7 @@ export type Workload = {
 }
 
 /** Full-shape place command (every field present, so all commands share one hidden class). */
-function place(
+export function place(
   orderId: number,
   side: 'buy' | 'sell',
   orderType: 'limit' | 'market',

@@ -5,6 +5,7 @@ import { FastBookQueries } from './fastBookQueries.js'
 import {
   BUY,
   F_BUDGET,
+  F_CLIENT,
   F_LIVE,
   F_POST_ONLY,
   F_REGISTERED,
@@ -48,7 +49,7 @@ import {
 export type { FastBookOptions } from './fastBookStore.js'
 
 /**
- * The fast book: orders in a struct-of-arrays pool of typed arrays, an intrusive doubly linked
+ * The fast book: orders in a pool of fixed-size records in one buffer, an intrusive doubly linked
  * FIFO per price level, levels indexed by tick offset with an occupancy bitmap, events passed
  * as primitive arguments. No allocation per operation once the pool is warm.
  */
@@ -62,7 +63,7 @@ class FastBook extends FastBookQueries implements OrderBook {
     }
     const type = command.type
     let status: CommandStatus
-    if (command.symbol !== undefined && command.symbol !== this.instrument.symbol) {
+    if (command.symbol !== undefined && command.symbol !== this.symbol) {
       status = this.reject(command, 'unknown_instrument')
     } else if (type === 'place') status = this.place(command)
     else if (type === 'cancel') status = this.cancel(command)
@@ -151,23 +152,26 @@ class FastBook extends FastBookQueries implements OrderBook {
     const quantity = c.quantity ?? 0
     const budget = c.quoteBudget ?? 0
     const stop = c.stopPrice ?? 0
-    this.oId[slot] = c.orderId
-    this.oAccount[slot] = c.account
-    this.oClient[slot] = client
-    this.oSide[slot] = side
-    this.oType[slot] = type
-    this.oPrice[slot] = price
-    this.oVisible[slot] = quantity
-    this.oHidden[slot] = 0
-    this.oPeak[slot] = c.peakQuantity ?? 0
-    this.oBudget[slot] = budget
-    this.oStop[slot] = stop
-    this.oTif[slot] = tif
-    this.oExpire[slot] = c.expireAt ?? 0
-    this.oArrival[slot] = arrival
-    this.oStp[slot] = stpCode(c.selfTradePrevention)
-    this.oFlags[slot] =
-      F_LIVE | (c.postOnly ? F_POST_ONLY : 0) | (c.quoteBudget !== undefined ? F_BUDGET : 0)
+    this.pool[(slot << 4) + 0 /* id */] = c.orderId
+    this.pool[(slot << 4) + 1 /* account */] = c.account
+    if (client !== undefined) this.oClient[slot] = client
+    this.poolInts[(slot << 5) + 25 /* side */] = side
+    this.poolInts[(slot << 5) + 26 /* type */] = type
+    this.pool[(slot << 4) + 2 /* price */] = price
+    this.pool[(slot << 4) + 3 /* visible */] = quantity
+    this.pool[(slot << 4) + 4 /* hidden */] = 0
+    this.pool[(slot << 4) + 5 /* peak */] = c.peakQuantity ?? 0
+    this.pool[(slot << 4) + 6 /* budget */] = budget
+    this.pool[(slot << 4) + 7 /* stop */] = stop
+    this.poolInts[(slot << 5) + 27 /* tif */] = tif
+    this.pool[(slot << 4) + 8 /* expire */] = c.expireAt ?? 0
+    this.pool[(slot << 4) + 9 /* arrival */] = arrival
+    this.poolInts[(slot << 5) + 28 /* stp */] = stpCode(c.selfTradePrevention)
+    this.poolInts[(slot << 5) + 29 /* flags */] =
+      F_LIVE |
+      (c.postOnly ? F_POST_ONLY : 0) |
+      (c.quoteBudget !== undefined ? F_BUDGET : 0) |
+      (client !== undefined ? F_CLIENT : 0)
     this.sink.accepted(
       c.orderId,
       c.account,
@@ -181,7 +185,7 @@ class FastBook extends FastBookQueries implements OrderBook {
     )
     if (tif === GTD) {
       this.gtdLive++
-      this.heap.push(this.oExpire[slot]!, arrival, slot)
+      this.heap.push(this.pool[(slot << 4) + 8 /* expire */]!, arrival, slot)
     }
     if (type === STOP_LIMIT || type === STOP_MARKET) {
       this.insertStop(slot)
@@ -194,23 +198,31 @@ class FastBook extends FastBookQueries implements OrderBook {
 
   /** Runs a live, non-resting order as a taker; rests or cancels what is left. */
   protected enter(slot: number): void {
-    const type = this.oType[slot]!
-    const side = this.oSide[slot]!
+    const type = this.poolInts[(slot << 5) + 26 /* type */]!
+    const side = this.poolInts[(slot << 5) + 25 /* side */]!
     let limit: number
     let hasLimit = true
-    if (type === LIMIT || type === STOP_LIMIT) limit = this.oPrice[slot]!
+    if (type === LIMIT || type === STOP_LIMIT) limit = this.pool[(slot << 4) + 2 /* price */]!
     else if (this.band()) limit = side === BUY ? this.bandHigh : this.bandLow
     else {
       limit = 0
       hasLimit = false
     }
-    const tif = this.oTif[slot]!
+    const tif = this.poolInts[(slot << 5) + 27 /* tif */]!
     if (tif === FOK && !this.canFillCompletely(slot, hasLimit, limit)) {
-      this.sink.cancelled(this.oId[slot]!, this.oAccount[slot]!, this.openQuantity(slot), 0, 'fok')
+      this.sink.cancelled(
+        this.pool[(slot << 4) + 0 /* id */]!,
+        this.pool[(slot << 4) + 1 /* account */]!,
+        this.openQuantity(slot),
+        0,
+        'fok',
+      )
       this.finish(slot)
       return
     }
-    const outcome = this.match(slot, hasLimit, limit)
+    // Most limit orders cross nothing: skip the matching loop's set-up for them.
+    const outcome =
+      hasLimit && !this.crosses(side, limit) ? OPEN : this.match(slot, hasLimit, limit)
     const open = this.openQuantity(slot)
     if (outcome === STP_CANCELLED) {
       this.cancelTaker(slot, open, 'self_trade')
@@ -221,26 +233,32 @@ class FastBook extends FastBookQueries implements OrderBook {
       return
     }
     if ((type === LIMIT || type === STOP_LIMIT) && (tif === GTC || tif === GTD)) {
-      this.oType[slot] = LIMIT
-      const peak = this.oPeak[slot]!
+      this.poolInts[(slot << 5) + 26 /* type */] = LIMIT
+      const peak = this.pool[(slot << 4) + 5 /* peak */]!
       if (peak > 0) {
-        const total = this.oVisible[slot]!
+        const total = this.pool[(slot << 4) + 3 /* visible */]!
         const visible = Math.min(peak, total)
-        this.oVisible[slot] = visible
-        this.oHidden[slot] = total - visible
+        this.pool[(slot << 4) + 3 /* visible */] = visible
+        this.pool[(slot << 4) + 4 /* hidden */] = total - visible
       }
-      this.oFlags[slot]! |= F_RESTING
+      this.poolInts[(slot << 5) + 29 /* flags */]! |= F_RESTING
       this.appendToLevel(slot)
-      if (!(this.oFlags[slot]! & F_REGISTERED)) this.register(slot)
+      if (!(this.poolInts[(slot << 5) + 29 /* flags */]! & F_REGISTERED)) this.register(slot)
       this.emitBook('add', slot)
-      this.emitLevel(this.oLevel[slot]!)
+      this.emitLevel(this.poolInts[(slot << 5) + 22 /* level */]!)
       return
     }
     this.cancelTaker(slot, open, 'ioc')
   }
 
   protected cancelTaker(slot: number, open: number, reason: CancelReason): void {
-    this.sink.cancelled(this.oId[slot]!, this.oAccount[slot]!, open, 0, reason)
+    this.sink.cancelled(
+      this.pool[(slot << 4) + 0 /* id */]!,
+      this.pool[(slot << 4) + 1 /* account */]!,
+      open,
+      0,
+      reason,
+    )
     this.finish(slot)
   }
 
@@ -249,29 +267,30 @@ class FastBook extends FastBookQueries implements OrderBook {
    * prevention) right now. Walks the opposite side the way matching would, without changing it.
    */
   protected canFillCompletely(slot: number, hasLimit: boolean, limit: number): boolean {
-    const side = this.oSide[slot]!
-    const account = this.oAccount[slot]!
-    const stp = this.oStp[slot]!
+    const side = this.poolInts[(slot << 5) + 25 /* side */]!
+    const account = this.pool[(slot << 4) + 1 /* account */]!
+    const stp = this.poolInts[(slot << 5) + 28 /* stp */]!
     const blocking = stp === STP_CANCEL_INCOMING || stp === STP_CANCEL_BOTH
     const ladder = this.ladder
-    let need = this.oVisible[slot]!
+    let need = this.pool[(slot << 4) + 3 /* visible */]!
     let level = side === BUY ? this.bestAskLevel : this.bestBidLevel
     while (level !== -1) {
       const price = ladder.price[level]!
       if (hasLimit && (side === BUY ? price > limit : price < limit)) return false
       if (blocking) {
         let hidden = 0
-        for (let m = ladder.head[level]!; m !== -1; m = this.oNext[m]!) {
-          if (this.oAccount[m] === account) return false
-          need -= this.oVisible[m]!
+        for (let m = ladder.head[level]!; m !== -1; m = this.poolInts[(m << 5) + 20 /* next */]!) {
+          if (this.pool[(m << 4) + 1 /* account */] === account) return false
+          need -= this.pool[(m << 4) + 3 /* visible */]!
           if (need <= 0) return true
-          hidden += this.oHidden[m]!
+          hidden += this.pool[(m << 4) + 4 /* hidden */]!
         }
         need -= hidden
       } else {
-        for (let m = ladder.head[level]!; m !== -1; m = this.oNext[m]!) {
-          if (stp === STP_CANCEL_RESTING && this.oAccount[m] === account) continue
-          need -= this.oVisible[m]! + this.oHidden[m]!
+        for (let m = ladder.head[level]!; m !== -1; m = this.poolInts[(m << 5) + 20 /* next */]!) {
+          if (stp === STP_CANCEL_RESTING && this.pool[(m << 4) + 1 /* account */] === account)
+            continue
+          need -= this.pool[(m << 4) + 3 /* visible */]! + this.pool[(m << 4) + 4 /* hidden */]!
           if (need <= 0) return true
         }
       }
@@ -284,30 +303,31 @@ class FastBook extends FastBookQueries implements OrderBook {
 
   protected match(t: number, hasLimit: boolean, limit: number): number {
     const ladder = this.ladder
-    const side = this.oSide[t]!
+    const side = this.poolInts[(t << 5) + 25 /* side */]!
     const buy = side === BUY
     const sideName = SIDE_NAMES[side]!
-    const byBudget = (this.oFlags[t]! & F_BUDGET) !== 0
-    const stp = this.oStp[t]!
-    const takerAccount = this.oAccount[t]!
-    const takerId = this.oId[t]!
-    const oVisible = this.oVisible
-    const oHidden = this.oHidden
+    const byBudget = (this.poolInts[(t << 5) + 29 /* flags */]! & F_BUDGET) !== 0
+    const stp = this.poolInts[(t << 5) + 28 /* stp */]!
+    const takerAccount = this.pool[(t << 4) + 1 /* account */]!
+    const takerId = this.pool[(t << 4) + 0 /* id */]!
+    const pool = this.pool
     for (;;) {
       const level = buy ? this.bestAskLevel : this.bestBidLevel
       if (level === -1) return OPEN
       const p = ladder.price[level]!
       if (hasLimit && (buy ? p > limit : p < limit)) return OPEN
-      const available = byBudget ? affordableLots(this.oBudget[t]!, p) : oVisible[t]!
+      const available = byBudget
+        ? affordableLots(this.pool[(t << 4) + 6 /* budget */]!, p)
+        : pool[(t << 4) + 3 /* visible */]!
       if (available === 0) return OPEN
       const m = ladder.head[level]!
-      if (stp !== STP_NONE && this.oAccount[m] === takerAccount) {
+      if (stp !== STP_NONE && this.pool[(m << 4) + 1 /* account */] === takerAccount) {
         if (stp === STP_CANCEL_INCOMING) return STP_CANCELLED
         if (stp === STP_CANCEL_RESTING || stp === STP_CANCEL_BOTH) {
           this.sink.cancelled(
-            this.oId[m]!,
-            this.oAccount[m]!,
-            oVisible[m]! + oHidden[m]!,
+            this.pool[(m << 4) + 0 /* id */]!,
+            this.pool[(m << 4) + 1 /* account */]!,
+            pool[(m << 4) + 3 /* visible */]! + pool[(m << 4) + 4 /* hidden */]!,
             0,
             'self_trade',
           )
@@ -315,15 +335,21 @@ class FastBook extends FastBookQueries implements OrderBook {
           if (stp === STP_CANCEL_BOTH) return STP_CANCELLED
           continue
         }
-        const total = oVisible[m]! + oHidden[m]!
+        const total = pool[(m << 4) + 3 /* visible */]! + pool[(m << 4) + 4 /* hidden */]!
         const d = Math.min(available, total)
-        const fromHidden = Math.min(oHidden[m]!, d)
+        const fromHidden = Math.min(pool[(m << 4) + 4 /* hidden */]!, d)
         const fromVisible = d - fromHidden
-        oHidden[m] = oHidden[m]! - fromHidden
-        oVisible[m] = oVisible[m]! - fromVisible
+        pool[(m << 4) + 4 /* hidden */] = pool[(m << 4) + 4 /* hidden */]! - fromHidden
+        pool[(m << 4) + 3 /* visible */] = pool[(m << 4) + 3 /* visible */]! - fromVisible
         ladder.quantity[level] = ladder.quantity[level]! - fromVisible
         const makerLeft = total - d
-        this.sink.cancelled(this.oId[m]!, this.oAccount[m]!, d, makerLeft, 'self_trade')
+        this.sink.cancelled(
+          this.pool[(m << 4) + 0 /* id */]!,
+          this.pool[(m << 4) + 1 /* account */]!,
+          d,
+          makerLeft,
+          'self_trade',
+        )
         if (makerLeft === 0) this.removeResting(m)
         else if (fromVisible > 0) {
           this.emitBook('update', m)
@@ -333,29 +359,29 @@ class FastBook extends FastBookQueries implements OrderBook {
         let cut: number
         if (byBudget) {
           cut = d * p
-          open = this.oBudget[t]! - cut
-          this.oBudget[t] = open
+          open = this.pool[(t << 4) + 6 /* budget */]! - cut
+          this.pool[(t << 4) + 6 /* budget */] = open
         } else {
           cut = d
-          open = oVisible[t]! - d
-          oVisible[t] = open
+          open = pool[(t << 4) + 3 /* visible */]! - d
+          pool[(t << 4) + 3 /* visible */] = open
         }
         this.sink.cancelled(takerId, takerAccount, cut, open, 'self_trade')
         if (open === 0) return OPEN
         continue
       }
-      const makerVisible = oVisible[m]!
+      const makerVisible = pool[(m << 4) + 3 /* visible */]!
       const q = Math.min(available, makerVisible)
       const left = makerVisible - q
-      oVisible[m] = left
+      pool[(m << 4) + 3 /* visible */] = left
       ladder.quantity[level] = ladder.quantity[level]! - q
       let takerOpen: number
       if (byBudget) {
-        takerOpen = this.oBudget[t]! - q * p
-        this.oBudget[t] = takerOpen
+        takerOpen = this.pool[(t << 4) + 6 /* budget */]! - q * p
+        this.pool[(t << 4) + 6 /* budget */] = takerOpen
       } else {
-        takerOpen = oVisible[t]! - q
-        oVisible[t] = takerOpen
+        takerOpen = pool[(t << 4) + 3 /* visible */]! - q
+        pool[(t << 4) + 3 /* visible */] = takerOpen
       }
       this.lastTradePrice = p
       this.referencePrice = p
@@ -364,24 +390,24 @@ class FastBook extends FastBookQueries implements OrderBook {
         p,
         q,
         sideName,
-        this.oId[m]!,
-        this.oAccount[m]!,
+        this.pool[(m << 4) + 0 /* id */]!,
+        this.pool[(m << 4) + 1 /* account */]!,
         takerId,
         takerAccount,
-        left + oHidden[m]!,
+        left + pool[(m << 4) + 4 /* hidden */]!,
         takerOpen,
       )
       if (left > 0) {
         this.emitBook('update', m)
         this.emitLevel(level)
-      } else if (oHidden[m]! > 0) {
+      } else if (pool[(m << 4) + 4 /* hidden */]! > 0) {
         this.emitBook('remove', m)
         this.unlinkFromLevel(m)
-        const peak = this.oPeak[m]!
-        const hidden = oHidden[m]!
+        const peak = this.pool[(m << 4) + 5 /* peak */]!
+        const hidden = pool[(m << 4) + 4 /* hidden */]!
         const refill = Math.min(peak, hidden)
-        oVisible[m] = refill
-        oHidden[m] = hidden - refill
+        pool[(m << 4) + 3 /* visible */] = refill
+        pool[(m << 4) + 4 /* hidden */] = hidden - refill
         this.appendToLevel(m)
         this.emitBook('add', m)
         this.emitLevel(level)
@@ -395,19 +421,26 @@ class FastBook extends FastBookQueries implements OrderBook {
     for (;;) {
       const last = this.lastTradePrice
       let slot: number
-      if (this.buyStops.length > 0 && this.oStop[this.buyStops[0]!]! <= last) {
+      if (this.buyStops.length > 0 && this.pool[(this.buyStops[0]! << 4) + 7 /* stop */]! <= last) {
         slot = this.buyStops.shift()!
-      } else if (this.sellStops.length > 0 && this.oStop[this.sellStops[0]!]! >= last) {
+      } else if (
+        this.sellStops.length > 0 &&
+        this.pool[(this.sellStops[0]! << 4) + 7 /* stop */]! >= last
+      ) {
         slot = this.sellStops.shift()!
       } else return
-      this.sink.triggered(this.oId[slot]!, this.oAccount[slot]!, last)
-      const type = this.oType[slot]!
-      if (type === STOP_LIMIT && this.outsideBand(this.oPrice[slot]!)) {
+      this.sink.triggered(
+        this.pool[(slot << 4) + 0 /* id */]!,
+        this.pool[(slot << 4) + 1 /* account */]!,
+        last,
+      )
+      const type = this.poolInts[(slot << 5) + 26 /* type */]!
+      if (type === STOP_LIMIT && this.outsideBand(this.pool[(slot << 4) + 2 /* price */]!)) {
         this.cancelTaker(slot, this.openQuantity(slot), 'price_band')
         continue
       }
-      this.oType[slot] = type === STOP_LIMIT ? LIMIT : MARKET
-      this.oStop[slot] = 0
+      this.poolInts[(slot << 5) + 26 /* type */] = type === STOP_LIMIT ? LIMIT : MARKET
+      this.pool[(slot << 4) + 7 /* stop */] = 0
       this.enter(slot)
     }
   }
@@ -415,11 +448,11 @@ class FastBook extends FastBookQueries implements OrderBook {
   protected cancel(c: CancelOrderCommand): CommandStatus {
     if (!isPositiveSafeInteger(c.orderId)) return this.reject(c, 'invalid_order_id')
     const slot = this.ids.get(c.orderId)
-    if (slot === -1 || this.oAccount[slot] !== c.account) {
+    if (slot === -1 || this.pool[(slot << 4) + 1 /* account */] !== c.account) {
       return this.reject(c, 'unknown_order')
     }
     this.sink.cancelled(c.orderId, c.account, this.openQuantity(slot), 0, 'requested')
-    if (this.oFlags[slot]! & F_RESTING) this.removeResting(slot)
+    if (this.poolInts[(slot << 5) + 29 /* flags */]! & F_RESTING) this.removeResting(slot)
     else this.removeStop(slot)
     return 'ok'
   }
@@ -428,28 +461,29 @@ class FastBook extends FastBookQueries implements OrderBook {
     const bad = validateAmendOrder(this.instrument, c)
     if (bad !== undefined) return this.reject(c, bad)
     const slot = this.ids.get(c.orderId)
-    if (slot === -1 || this.oAccount[slot] !== c.account) {
+    if (slot === -1 || this.pool[(slot << 4) + 1 /* account */] !== c.account) {
       return this.reject(c, 'unknown_order')
     }
     if (this.halted) return this.reject(c, 'halted')
-    if (!(this.oFlags[slot]! & F_RESTING)) return this.reject(c, 'order_not_amendable')
-    const oldPrice = this.oPrice[slot]!
+    if (!(this.poolInts[(slot << 5) + 29 /* flags */]! & F_RESTING))
+      return this.reject(c, 'order_not_amendable')
+    const oldPrice = this.pool[(slot << 4) + 2 /* price */]!
     const price = c.price ?? oldPrice
-    const visible = this.oVisible[slot]!
-    const total = visible + this.oHidden[slot]!
+    const visible = this.pool[(slot << 4) + 3 /* visible */]!
+    const total = visible + this.pool[(slot << 4) + 4 /* hidden */]!
     const quantity = c.quantity ?? total
-    const side = this.oSide[slot]!
+    const side = this.poolInts[(slot << 5) + 25 /* side */]!
     if (price !== oldPrice) {
       if (this.outsideBand(price)) return this.reject(c, 'price_outside_band')
-      if (this.oFlags[slot]! & F_POST_ONLY && this.crosses(side, price)) {
+      if (this.poolInts[(slot << 5) + 29 /* flags */]! & F_POST_ONLY && this.crosses(side, price)) {
         return this.reject(c, 'post_only_would_take')
       }
     }
     if (price === oldPrice && quantity <= total) {
       const nextVisible = Math.min(visible, quantity)
-      this.oVisible[slot] = nextVisible
-      this.oHidden[slot] = quantity - nextVisible
-      const level = this.oLevel[slot]!
+      this.pool[(slot << 4) + 3 /* visible */] = nextVisible
+      this.pool[(slot << 4) + 4 /* hidden */] = quantity - nextVisible
+      const level = this.poolInts[(slot << 5) + 22 /* level */]!
       this.ladder.quantity[level] = this.ladder.quantity[level]! - (visible - nextVisible)
       this.sink.amended(c.orderId, c.account, price, quantity, true)
       if (nextVisible !== visible) {
@@ -460,12 +494,12 @@ class FastBook extends FastBookQueries implements OrderBook {
     }
     this.sink.amended(c.orderId, c.account, price, quantity, false)
     const level = this.unlinkFromLevel(slot)
-    this.oFlags[slot]! &= ~F_RESTING
+    this.poolInts[(slot << 5) + 29 /* flags */]! &= ~F_RESTING
     this.emitBook('remove', slot)
     this.levelChanged(level)
-    this.oPrice[slot] = price
-    this.oVisible[slot] = quantity
-    this.oHidden[slot] = 0
+    this.pool[(slot << 4) + 2 /* price */] = price
+    this.pool[(slot << 4) + 3 /* visible */] = quantity
+    this.pool[(slot << 4) + 4 /* hidden */] = 0
     this.enter(slot)
     return 'ok'
   }
@@ -480,16 +514,16 @@ class FastBook extends FastBookQueries implements OrderBook {
     }
     let slot = this.allHead
     while (slot !== -1) {
-      const next = this.oAllNext[slot]!
-      if (account === undefined || this.oAccount[slot] === account) {
+      const next = this.poolInts[(slot << 5) + 23 /* allNext */]!
+      if (account === undefined || this.pool[(slot << 4) + 1 /* account */] === account) {
         this.sink.cancelled(
-          this.oId[slot]!,
-          this.oAccount[slot]!,
+          this.pool[(slot << 4) + 0 /* id */]!,
+          this.pool[(slot << 4) + 1 /* account */]!,
           this.openQuantity(slot),
           0,
           'mass_cancel',
         )
-        if (this.oFlags[slot]! & F_RESTING) this.removeResting(slot)
+        if (this.poolInts[(slot << 5) + 29 /* flags */]! & F_RESTING) this.removeResting(slot)
         else this.removeStop(slot)
       }
       slot = next

@@ -13,6 +13,7 @@ import type {
 import {
   BUY,
   F_BUDGET,
+  F_CLIENT,
   F_LIVE,
   F_POST_ONLY,
   F_RESTING,
@@ -92,12 +93,16 @@ export class FastBookQueries extends FastBookStore {
     const collect = (side: number) => {
       const out: L3Order[] = []
       this.eachLevel(side, (level) => {
-        for (let s = this.ladder.head[level]!; s !== -1; s = this.oNext[s]!) {
+        for (
+          let s = this.ladder.head[level]!;
+          s !== -1;
+          s = this.poolInts[(s << 5) + 20 /* next */]!
+        ) {
           out.push({
-            orderId: this.oId[s]!,
+            orderId: this.pool[(s << 4) + 0 /* id */]!,
             side: SIDE_NAMES[side]!,
-            price: this.oPrice[s]!,
-            quantity: this.oVisible[s]!,
+            price: this.pool[(s << 4) + 2 /* price */]!,
+            quantity: this.pool[(s << 4) + 3 /* visible */]!,
           })
         }
         return true
@@ -108,24 +113,24 @@ export class FastBookQueries extends FastBookStore {
   }
 
   protected toState(slot: number): OrderState {
-    const flags = this.oFlags[slot]!
+    const flags = this.poolInts[(slot << 5) + 29 /* flags */]!
     return {
-      orderId: this.oId[slot]!,
-      account: this.oAccount[slot]!,
+      orderId: this.pool[(slot << 4) + 0 /* id */]!,
+      account: this.pool[(slot << 4) + 1 /* account */]!,
       clientOrderId: this.oClient[slot],
-      side: SIDE_NAMES[this.oSide[slot]!]!,
-      orderType: TYPE_NAMES[this.oType[slot]!]!,
-      price: this.oPrice[slot]!,
-      quantity: this.oVisible[slot]!,
-      hidden: this.oHidden[slot]!,
-      peak: this.oPeak[slot]!,
-      quoteBudget: this.oBudget[slot]!,
-      stopPrice: this.oStop[slot]!,
-      timeInForce: TIF_NAMES[this.oTif[slot]!]!,
-      expireAt: this.oExpire[slot]!,
+      side: SIDE_NAMES[this.poolInts[(slot << 5) + 25 /* side */]!]!,
+      orderType: TYPE_NAMES[this.poolInts[(slot << 5) + 26 /* type */]!]!,
+      price: this.pool[(slot << 4) + 2 /* price */]!,
+      quantity: this.pool[(slot << 4) + 3 /* visible */]!,
+      hidden: this.pool[(slot << 4) + 4 /* hidden */]!,
+      peak: this.pool[(slot << 4) + 5 /* peak */]!,
+      quoteBudget: this.pool[(slot << 4) + 6 /* budget */]!,
+      stopPrice: this.pool[(slot << 4) + 7 /* stop */]!,
+      timeInForce: TIF_NAMES[this.poolInts[(slot << 5) + 27 /* tif */]!]!,
+      expireAt: this.pool[(slot << 4) + 8 /* expire */]!,
       postOnly: (flags & F_POST_ONLY) !== 0,
-      selfTradePrevention: STP_NAMES[this.oStp[slot]!]!,
-      arrival: this.oArrival[slot]!,
+      selfTradePrevention: STP_NAMES[this.poolInts[(slot << 5) + 28 /* stp */]!]!,
+      arrival: this.pool[(slot << 4) + 9 /* arrival */]!,
     }
   }
 
@@ -133,15 +138,19 @@ export class FastBookQueries extends FastBookStore {
     const side = (s: number) => {
       const out: OrderState[] = []
       this.eachLevel(s, (level) => {
-        for (let o = this.ladder.head[level]!; o !== -1; o = this.oNext[o]!)
+        for (
+          let o = this.ladder.head[level]!;
+          o !== -1;
+          o = this.poolInts[(o << 5) + 20 /* next */]!
+        )
           out.push(this.toState(o))
         return true
       })
       return out
     }
     const stops: OrderState[] = []
-    for (let s = this.allHead; s !== -1; s = this.oAllNext[s]!) {
-      if (!(this.oFlags[s]! & F_RESTING)) stops.push(this.toState(s))
+    for (let s = this.allHead; s !== -1; s = this.poolInts[(s << 5) + 23 /* allNext */]!) {
+      if (!(this.poolInts[(s << 5) + 29 /* flags */]! & F_RESTING)) stops.push(this.toState(s))
     }
     return {
       symbol: this.instrument.symbol,
@@ -175,25 +184,26 @@ export class FastBookQueries extends FastBookStore {
     this.l3Seq = state.l3Seq
     const put = (o: OrderState, resting: boolean) => {
       const slot = this.allocSlot()
-      this.oId[slot] = o.orderId
-      this.oAccount[slot] = o.account
-      this.oClient[slot] = o.clientOrderId
-      this.oSide[slot] = sideCode(o.side)
-      this.oType[slot] = typeCode(o.orderType)
-      this.oPrice[slot] = o.price
-      this.oVisible[slot] = o.quantity
-      this.oHidden[slot] = o.hidden
-      this.oPeak[slot] = o.peak
-      this.oBudget[slot] = o.quoteBudget
-      this.oStop[slot] = o.stopPrice
-      this.oTif[slot] = tifCode(o.timeInForce, 0)
-      this.oExpire[slot] = o.expireAt
-      this.oArrival[slot] = o.arrival
-      this.oStp[slot] = stpCode(o.selfTradePrevention)
-      this.oFlags[slot] =
+      this.pool[(slot << 4) + 0 /* id */] = o.orderId
+      this.pool[(slot << 4) + 1 /* account */] = o.account
+      if (o.clientOrderId !== undefined) this.oClient[slot] = o.clientOrderId
+      this.poolInts[(slot << 5) + 25 /* side */] = sideCode(o.side)
+      this.poolInts[(slot << 5) + 26 /* type */] = typeCode(o.orderType)
+      this.pool[(slot << 4) + 2 /* price */] = o.price
+      this.pool[(slot << 4) + 3 /* visible */] = o.quantity
+      this.pool[(slot << 4) + 4 /* hidden */] = o.hidden
+      this.pool[(slot << 4) + 5 /* peak */] = o.peak
+      this.pool[(slot << 4) + 6 /* budget */] = o.quoteBudget
+      this.pool[(slot << 4) + 7 /* stop */] = o.stopPrice
+      this.poolInts[(slot << 5) + 27 /* tif */] = tifCode(o.timeInForce, 0)
+      this.pool[(slot << 4) + 8 /* expire */] = o.expireAt
+      this.pool[(slot << 4) + 9 /* arrival */] = o.arrival
+      this.poolInts[(slot << 5) + 28 /* stp */] = stpCode(o.selfTradePrevention)
+      this.poolInts[(slot << 5) + 29 /* flags */] =
         F_LIVE |
         (o.postOnly ? F_POST_ONLY : 0) |
         (o.quoteBudget > 0 ? F_BUDGET : 0) |
+        (o.clientOrderId !== undefined ? F_CLIENT : 0) |
         (resting ? F_RESTING : 0)
       if (resting) this.appendToLevel(slot)
       else this.insertStop(slot)
@@ -208,7 +218,9 @@ export class FastBookQueries extends FastBookStore {
     for (const o of state.asks) put(o, true)
     for (const o of state.stops) put(o, false)
     // The arrival list (mass cancels, state export) goes by arrival, whatever the queue order.
-    slots.sort((a, b) => this.oArrival[a]! - this.oArrival[b]!)
+    slots.sort(
+      (a, b) => this.pool[(a << 4) + 9 /* arrival */]! - this.pool[(b << 4) + 9 /* arrival */]!,
+    )
     for (const slot of slots) this.register(slot)
     const bbo = this.bbo()
     this.lastBidPrice = bbo.bidPrice
