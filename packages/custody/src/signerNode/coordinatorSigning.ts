@@ -79,17 +79,20 @@ export async function coordinateSigning(
     const candidateSets = chosen.length > t ? [...subsets(chosen, t)] : [chosen]
     const nonceOf = new Map<string, string>()
     const used = new Map<number, number>()
-    const packages: SigningPackage[] = candidateSets.map((set, i) => ({
-      message,
-      tweak,
-      group: { groupId, generation: pkg.generation },
-      commitments: set.map((member) => {
+    const pooledSets: PooledCommitment[][] = candidateSets.map((set, i) =>
+      set.map((member) => {
         const k = used.get(member.identifier) ?? 0
         used.set(member.identifier, k + 1)
         const pooled = member.pool[k]!
         nonceOf.set(`${i}/${member.identifier}`, pooled.nonceId)
-        return pooled.commitments
+        return pooled
       }),
+    )
+    const packages: SigningPackage[] = pooledSets.map((pooled) => ({
+      message,
+      tweak,
+      group: { groupId, generation: pkg.generation },
+      commitments: pooled.map((p) => p.commitments),
     }))
     // Commitments fetched but not used this round go back to the pool (never sent in a request).
     for (const member of chosen) {
@@ -111,11 +114,7 @@ export async function coordinateSigning(
             authorization: authorization as CanonicalValue,
             candidates: mine.map(({ i }) => ({
               nonceId: nonceOf.get(`${i}/${member.identifier}`)!,
-              commitments: packages[i]!.commitments.map((c) => ({
-                identifier: c.identifier,
-                hiding: toHex(suite.serializeElement(c.hiding)),
-                binding: toHex(suite.serializeElement(c.binding)),
-              })),
+              commitments: pooledSets[i]!.map((p) => p.wire),
             })),
           })
           const shares = new Map<number, SignatureShare>()
