@@ -8,7 +8,7 @@ import { FrostInputError } from '../frost/frostErrors.js'
 import { assertIdentifier } from '../frost/keys.js'
 import type { RefreshRound1Package } from '../frost/refresh.js'
 import type { SigningCommitments } from '../frost/signing.js'
-import { decodeWirePoint } from './wirePoint.js'
+import { decodeWirePoint, normalizePoints } from './wirePoint.js'
 
 /**
  * JSON form of {@link SigningCommitments}: each point as hex of its wire form, the uncompressed
@@ -65,11 +65,11 @@ export function decodeCommitment(
 ): SigningCommitments {
   const r = expectRecord(v, path)
   assertIdentifier(r.identifier, [...path, 'identifier'])
-  return {
-    identifier: r.identifier,
-    hiding: decodeWirePoint(suite, r.hiding, [...path, 'hiding']),
-    binding: decodeWirePoint(suite, r.binding, [...path, 'binding']),
-  }
+  const [hiding, binding] = normalizePoints(suite, [
+    decodeWirePoint(suite, r.hiding, [...path, 'hiding']),
+    decodeWirePoint(suite, r.binding, [...path, 'binding']),
+  ])
+  return { identifier: r.identifier, hiding: hiding!, binding: binding! }
 }
 
 export const encodeDkgRound1 = (suite: FrostCiphersuite, p: DkgRound1Package): WireDkgRound1 => ({

@@ -9,6 +9,7 @@
 // and computes D = h·W. The curve group is Z_h × Z_n, so h·W lies in the prime-order subgroup
 // whatever W is (a torsion component added to W changes nothing): no subgroup check is
 // needed. The identity is refused, as RFC 9591's DeserializeElement refuses it.
+import { normalizeZ } from '@noble/curves/abstract/curve.js'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js'
@@ -65,8 +66,9 @@ export function commitToNonces(
 ): { points: SigningCommitments; wire: { identifier: number; hiding: string; binding: string } } {
   const h = commitToNonce(suite, hiding)
   const b = commitToNonce(suite, binding)
+  const [hidingPoint, bindingPoint] = normalizePoints(suite, [h.point, b.point])
   return {
-    points: { identifier, hiding: h.point, binding: b.point },
+    points: { identifier, hiding: hidingPoint!, binding: bindingPoint! },
     wire: { identifier, hiding: h.wire, binding: b.wire },
   }
 }
@@ -106,4 +108,17 @@ export function decodeWirePoint(
   if (point.is0())
     throw new FrostInputError('is a small-order point', { path, rule: 'identity_point' })
   return point
+}
+
+/**
+ * The same points with Z = 1 (one field inversion for the batch), so that encoding them later
+ * (RFC 9591 hashes each commitment's compressed encoding) costs no inversion each. Decoded
+ * secp256k1 points already have Z = 1.
+ */
+export function normalizePoints(
+  suite: FrostCiphersuite,
+  points: readonly GroupElement[],
+): GroupElement[] {
+  if (suite.id !== 'ed25519') return [...points]
+  return normalizeZ(EdPoint, points as InstanceType<typeof EdPoint>[])
 }
