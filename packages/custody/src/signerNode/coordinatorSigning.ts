@@ -4,7 +4,6 @@ import type { CanonicalValue } from '@strongroom/core'
 import { toHex } from '../frost/bytes.js'
 import { FrostInvalidSignatureShareError } from '../frost/frostErrors.js'
 import {
-  findInvalidSignatureShares,
   frostAggregate,
   frostAggregatePrepare,
   type PreparedAggregate,
@@ -192,12 +191,17 @@ export async function coordinateSigning(
       )
       if (index < 0 || result.shares.size === 0) continue
       const set = candidateSets[index]!
-      const bad = findInvalidSignatureShares({
-        publicKeyPackage: pkg,
-        signingPackage: packages[index]!,
-        signatureShares: set.map((m) => results.find((r) => r.member === m)!.shares.get(index)!),
-      })
-      for (const id of bad) culprits.add(id)
+      // The aggregate of that set first (one verification); shares one by one only if it fails.
+      try {
+        frostAggregate({
+          publicKeyPackage: pkg,
+          signingPackage: packages[index]!,
+          signatureShares: set.map((m) => results.find((r) => r.member === m)!.shares.get(index)!),
+        })
+      } catch (error) {
+        if (!(error instanceof FrostInvalidSignatureShareError)) throw error
+        for (const id of error.culprits) culprits.add(id)
+      }
     }
     for (const id of [...culprits].slice(before)) {
       const nodeId = group.members.get(id)!
