@@ -2,6 +2,7 @@
 // signature shares (round two), share verification (identifying a cheater) and aggregation.
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { schnorr } from '@noble/curves/secp256k1.js'
+import { verifyEd25519 } from '../crypto/ed25519.js'
 import { concatBytes, type RandomBytes, secureRandomBytes } from './bytes.js'
 import {
   type FrostCiphersuite,
@@ -350,17 +351,32 @@ export function frostAggregate(parameters: {
     const signature = suite.bip340
       ? concatBytes(xOnly(session.groupCommitment), suite.serializeScalar(z))
       : concatBytes(suite.serializeElement(session.groupCommitment), suite.serializeScalar(z))
-    // z·G == R' + c·PK with the points already in hand (R' is the even-Y commitment for BIP-340):
-    // what the single-signer verifier checks after decoding the signature.
-    // All public values: variable-time multiplications with the base point's and the verifying
-    // key's precomputed tables.
-    const R = session.nonceSign === -1n ? session.groupCommitment.negate() : session.groupCommitment
-    const right = R.add(multiplyPublic(suite, session.key.verifyingKey, session.challenge))
-    if (multiplyPublic(suite, suite.generator, z).equals(right)) return signature
+    if (aggregateVerifies(suite, session, z, signature, signingPackage.message)) return signature
   }
   const culprits = invalidShares(pkg, session, signatureShares)
   if (culprits.length > 0) throw new FrostInvalidSignatureShareError(culprits)
   throw new FrostInvalidSignatureError()
+}
+
+/**
+ * Whether the aggregate `signature` (with scalar `z`) verifies. Ed25519: RFC 8032 verification by
+ * OpenSSL (`node:crypto`). The other suites: `z·G == R' + c·PK` with the points already in hand
+ * (R' is the even-Y commitment for BIP-340), what the single-signer verifier checks after
+ * decoding the signature; public values, so variable-time multiplications with the base point's
+ * and the verifying key's precomputed tables.
+ */
+function aggregateVerifies(
+  suite: FrostCiphersuite,
+  session: SigningSession,
+  z: bigint,
+  signature: Uint8Array,
+  message: Uint8Array,
+): boolean {
+  if (suite.id === 'ed25519')
+    return verifyEd25519(suite.serializeElement(session.key.verifyingKey), message, signature)
+  const R = session.nonceSign === -1n ? session.groupCommitment.negate() : session.groupCommitment
+  const right = R.add(multiplyPublic(suite, session.key.verifyingKey, session.challenge))
+  return multiplyPublic(suite, suite.generator, z).equals(right)
 }
 
 /**
