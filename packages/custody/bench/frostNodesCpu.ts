@@ -135,7 +135,7 @@ try {
         if (round > 0) best = Math.min(best, (used.user + used.system) / 1000 / PER_ROUND) // round 0 warms up
       }
       rows.push(
-        `| ${suite.id.padEnd(12)} | ${tolerance === 0 ? '3 nodes           ' : '4 nodes, 3 subsets'} | ${best.toFixed(2)} ms |`,
+        `| ${suite.id.padEnd(12)} | ${tolerance === 0 ? '3 nodes           ' : '4 nodes, 3 subsets'} | ${best.toFixed(2).padStart(5)} ms |`,
       )
     }
   }

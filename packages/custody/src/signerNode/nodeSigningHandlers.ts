@@ -190,7 +190,9 @@ export async function handleSigningRequest(
           parameters.faultInjection === 'corrupt-signature-shares'
             ? (s.share + 1n) % suite.order
             : s.share
-        return { candidate: i, share: toHex(suite.serializeScalar(value)) }
+        // The group commitment this node derived: the coordinator may aggregate with it.
+        const groupCommitment = toHex(suite.serializeElement(ready[i]!.values.groupCommitment))
+        return { candidate: i, share: toHex(suite.serializeScalar(value)), groupCommitment }
       })
       await audited
       return { shares }
