@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { schnorr } from '@noble/curves/secp256k1.js'
+import { numberToBytesLE } from '@noble/curves/utils.js'
 import {
   type AuditRecord,
   createMemoryAuditSink,
@@ -487,9 +488,11 @@ describe('FROST across five signer-node processes', () => {
     )
     expect(code(swapped)).toBe('CUSTODY_FROST_INVALID_INPUT')
     expect(path(swapped)).toEqual(['body', 'candidates', '0', 'commitments'])
-    // Another participant's commitment with a small-order component is rejected when decoded.
-    const order2 = ed25519.Point.fromAffine({ x: 0n, y: ed25519.Point.Fp.ORDER - 1n })
-    const dirty = ed25519.Point.fromHex(x![0]!.binding).add(order2).toHex()
+    // Another participant's commitment that is a small-order point (8·W is the identity) is
+    // rejected when decoded: on the wire a commitment D travels as W with D = 8·W.
+    const order2 = hex(
+      new Uint8Array([...new Uint8Array(32), ...numberToBytesLE(ed25519.Point.Fp.ORDER - 1n, 32)]),
+    )
     const torsion = await send(
       cluster,
       2,
@@ -500,7 +503,7 @@ describe('FROST across five signer-node processes', () => {
         message,
         await authorize('frost-ed', message),
         mine![0]!.nonceId,
-        [{ ...x![0]!, binding: dirty }, y![0]!, mine![0]!],
+        [{ ...x![0]!, binding: order2 }, y![0]!, mine![0]!],
       ),
     )
     expect(code(torsion)).toBe('CUSTODY_FROST_INVALID_INPUT')

@@ -3,6 +3,8 @@
 // hash-to-field come from @noble/curves; the protocol on top is in the files beside this one.
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js'
 import { hash_to_field } from '@noble/curves/abstract/hash-to-curve.js'
+import { invert } from '@noble/curves/abstract/modular.js'
+import { _splitEndoScalar } from '@noble/curves/abstract/weierstrass.js'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import {
@@ -240,16 +242,34 @@ function createSecp256k1Suite(bip340: boolean): FrostCiphersuite {
     H4: (m) => tagged('msg', m),
     H5: (m) => tagged('com', m),
     HDKG: (m) => toField('dkg', m),
-    multiScalarMultiply: (points, scalars) =>
-      points.length === 0
-        ? Point.ZERO
-        : mulAddUnsafe(
-            Point,
-            points as InstanceType<typeof Point>[],
-            scalars.map((k) => modN(k, n)),
-          ),
+    multiScalarMultiply(points, scalars) {
+      // GLV: each scalar splits into two half-width ones against P and ψ(P) = (β·x, y), so the
+      // walk's shared doubling chain is half as long.
+      const walkPoints: InstanceType<typeof Point>[] = []
+      const walkScalars: bigint[] = []
+      for (let i = 0; i < points.length; i++) {
+        const p = points[i] as InstanceType<typeof Point>
+        const { k1neg, k1, k2neg, k2 } = _splitEndoScalar(modN(scalars[i]!, n), GLV_BASIS, n)
+        const psi = new Point(Point.Fp.mul(p.X, GLV_BETA), p.Y, p.Z)
+        walkPoints.push(k1neg ? p.negate() : p, k2neg ? psi.negate() : psi)
+        walkScalars.push(k1, k2)
+      }
+      return walkPoints.length === 0 ? Point.ZERO : mulAddUnsafe(Point, walkPoints, walkScalars)
+    },
   }
 }
+
+/**
+ * secp256k1's GLV endomorphism ψ(x, y) = (β·x, y) = λ·(x, y): β is a cube root of unity modulo
+ * p, λ one modulo n, and the basis is a reduced basis of the lattice {(a, b) : a + b·λ ≡ 0 mod n}
+ * (the published constants; ciphersuites.test.ts checks these relations).
+ */
+export const GLV_BETA = 0x7ae96a2b657c07106e64479eac3434e99cf0497512f58995c1396c28719501een
+export const GLV_LAMBDA = 0x5363ad4cc05c30e0a5261c028812645a122e22ea20816678df02967c1b23bd72n
+export const GLV_BASIS: [[bigint, bigint], [bigint, bigint]] = [
+  [0x3086d221a7d46bcde86c90e49284eb15n, -0xe4437ed6010e88286f547fa90abfe4c3n],
+  [0x114ca50f7a8e2f3f657c1108d9d44cfd8n, 0x3086d221a7d46bcde86c90e49284eb15n],
+]
 
 /** FROST(Ed25519, SHA-512), RFC 9591 §6.1: signatures verify as plain RFC 8032 Ed25519. */
 export const frostEd25519: FrostCiphersuite = createEd25519Suite()
@@ -285,18 +305,12 @@ export function scalarMod(suite: FrostCiphersuite, value: bigint): bigint {
   return modN(value, suite.order)
 }
 
-/** Modular inverse by Fermat (the order is prime). */
-export function scalarInvert(suite: FrostCiphersuite, value: bigint): bigint {
-  const n = suite.order
-  let result = 1n
-  let base = modN(value, n)
-  let exponent = n - 2n
-  while (exponent > 0n) {
-    if (exponent & 1n) result = (result * base) % n
-    base = (base * base) % n
-    exponent >>= 1n
-  }
-  return result
+/**
+ * Modular inverse of a public nonzero value (variable-time extended Euclid; never use it on a
+ * secret). Lagrange coefficients invert products of identifier differences.
+ */
+export function scalarInvertPublic(suite: FrostCiphersuite, value: bigint): bigint {
+  return invert(modN(value, suite.order), suite.order)
 }
 
 /** `element * scalar` for any scalar in [0, order), including 0 (which gives the identity). */

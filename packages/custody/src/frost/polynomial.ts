@@ -3,7 +3,7 @@ import {
   type FrostCiphersuite,
   type GroupElement,
   scalarBaseMultiply,
-  scalarInvert,
+  scalarInvertPublic,
   scalarMod,
 } from './ciphersuites.js'
 import { FrostParametersError } from './frostErrors.js'
@@ -83,7 +83,7 @@ export function lagrangeCoefficient(
     numerator = scalarMod(suite, numerator * (xj - at))
     denominator = scalarMod(suite, denominator * (xj - xi))
   }
-  return scalarMod(suite, numerator * scalarInvert(suite, denominator))
+  return scalarMod(suite, numerator * scalarInvertPublic(suite, denominator))
 }
 
 /** Sum of several commitments coefficient by coefficient (all of the same length). */

@@ -2,6 +2,7 @@
 // signature shares (round two), share verification (identifying a cheater) and aggregation.
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { schnorr } from '@noble/curves/secp256k1.js'
+import { verifyEd25519 } from '../crypto/ed25519.js'
 import { concatBytes, type RandomBytes, secureRandomBytes } from './bytes.js'
 import {
   type FrostCiphersuite,
@@ -21,7 +22,7 @@ import {
 import type { FrostKeyShare, FrostPublicKeyPackage } from './keys.js'
 import { lagrangeCoefficient } from './polynomial.js'
 import { computeChallenge, keyContext, type SigningSession, sessionValues } from './session.js'
-import { type TaprootTweak, xOnly } from './taproot.js'
+import { hasEvenY, type TaprootTweak, xOnly } from './taproot.js'
 
 /** A participant's public nonce commitments for one signing session (round one output). */
 export type SigningCommitments = {
@@ -131,7 +132,12 @@ export type PreparedSignatureShare = {
   readonly share: FrostKeyShare
   readonly signingPackage: SigningPackage
   /** @internal */
-  readonly values: { rho: bigint; nonceSign: bigint; keyTerm: bigint }
+  readonly values: {
+    rho: bigint
+    nonceSign: bigint
+    keyTerm: bigint
+    groupCommitment: GroupElement
+  }
 }
 
 /**
@@ -162,6 +168,7 @@ export function frostSignPrepare(parameters: {
     values: {
       rho,
       nonceSign: session.nonceSign,
+      groupCommitment: session.groupCommitment,
       keyTerm: scalarMod(suite, lambda * share.signingShare * session.challenge * session.keySign),
     },
   }
@@ -347,20 +354,99 @@ export function frostAggregate(parameters: {
     if (session.key.bip340)
       z += session.challenge * session.key.bip340.outputSign * session.key.bip340.tweak
     z = scalarMod(suite, z)
-    const signature = suite.bip340
-      ? concatBytes(xOnly(session.groupCommitment), suite.serializeScalar(z))
-      : concatBytes(suite.serializeElement(session.groupCommitment), suite.serializeScalar(z))
-    // z·G == R' + c·PK with the points already in hand (R' is the even-Y commitment for BIP-340):
-    // what the single-signer verifier checks after decoding the signature.
-    // All public values: variable-time multiplications with the base point's and the verifying
-    // key's precomputed tables.
-    const R = session.nonceSign === -1n ? session.groupCommitment.negate() : session.groupCommitment
-    const right = R.add(multiplyPublic(suite, session.key.verifyingKey, session.challenge))
-    if (multiplyPublic(suite, suite.generator, z).equals(right)) return signature
+    const signature = encodeSignature(suite, session.groupCommitment, z)
+    if (aggregateVerifies(suite, session, z, signature, signingPackage.message)) return signature
   }
   const culprits = invalidShares(pkg, session, signatureShares)
   if (culprits.length > 0) throw new FrostInvalidSignatureShareError(culprits)
   throw new FrostInvalidSignatureError()
+}
+
+/** The single-signer encoding: `R ‖ z` (x-only R for BIP-340). */
+function encodeSignature(suite: FrostCiphersuite, R: GroupElement, z: bigint): Uint8Array {
+  return suite.bip340
+    ? concatBytes(xOnly(R), suite.serializeScalar(z))
+    : concatBytes(suite.serializeElement(R), suite.serializeScalar(z))
+}
+
+/**
+ * Aggregates with the group commitment the signers reported (`SerializeElement(R)`, as each
+ * computed it in round two) instead of deriving the binding factors and the group commitment
+ * again: the sum of the shares, then one verification of the result as a single-signer
+ * signature. Returns the signature when it verifies, `undefined` otherwise (a wrong or
+ * malformed commitment, a missing or bad share): the caller then runs {@link frostAggregate},
+ * which names the culprits. A signature returned here verifies under the group key (or the
+ * tweaked output key) for the package's message, whoever supplied the commitment.
+ */
+export function frostAggregateWithCommitment(parameters: {
+  publicKeyPackage: FrostPublicKeyPackage
+  signingPackage: SigningPackage
+  groupCommitment: Uint8Array
+  signatureShares: readonly SignatureShare[]
+}): Uint8Array | undefined {
+  const { publicKeyPackage: pkg, signingPackage, signatureShares } = parameters
+  const suite = pkg.ciphersuite
+  const ids = new Set(signatureShares.map((s) => s.identifier))
+  if (
+    ids.size !== signatureShares.length ||
+    signatureShares.length !== signingPackage.commitments.length ||
+    !signingPackage.commitments.every((c) => ids.has(c.identifier)) ||
+    !signatureShares.every((s) => s.share >= 0n && s.share < suite.order) ||
+    parameters.groupCommitment.length !== suite.elementLength
+  )
+    return undefined
+  let z = 0n
+  for (const s of signatureShares) z += s.share
+  const key = keyContext(pkg, signingPackage.tweak)
+  const message = signingPackage.message
+  if (suite.id === 'ed25519') {
+    // RFC 8032 verification decodes R and compares encodings: no decoding needed here.
+    const signature = concatBytes(parameters.groupCommitment, suite.serializeScalar(z))
+    return verifyEd25519(suite.serializeElement(key.verifyingKey), message, signature)
+      ? signature
+      : undefined
+  }
+  let groupCommitment: GroupElement
+  try {
+    groupCommitment = suite.deserializeElement(parameters.groupCommitment)
+  } catch {
+    return undefined
+  }
+  const challenge = computeChallenge(suite, groupCommitment, key.verifyingKey, message)
+  if (key.bip340) z += challenge * key.bip340.outputSign * key.bip340.tweak
+  z = scalarMod(suite, z)
+  const nonceSign = key.bip340 && !hasEvenY(groupCommitment) ? -1n : 1n
+  const signature = encodeSignature(suite, groupCommitment, z)
+  return aggregateVerifies(
+    suite,
+    { key, groupCommitment, nonceSign, challenge },
+    z,
+    signature,
+    message,
+  )
+    ? signature
+    : undefined
+}
+
+/**
+ * Whether the aggregate `signature` (with scalar `z`) verifies. Ed25519: RFC 8032 verification by
+ * OpenSSL (`node:crypto`). The other suites: `z·G == R' + c·PK` with the points already in hand
+ * (R' is the even-Y commitment for BIP-340), what the single-signer verifier checks after
+ * decoding the signature; public values, so variable-time multiplications with the base point's
+ * and the verifying key's precomputed tables.
+ */
+function aggregateVerifies(
+  suite: FrostCiphersuite,
+  session: Pick<SigningSession, 'key' | 'groupCommitment' | 'nonceSign' | 'challenge'>,
+  z: bigint,
+  signature: Uint8Array,
+  message: Uint8Array,
+): boolean {
+  if (suite.id === 'ed25519')
+    return verifyEd25519(suite.serializeElement(session.key.verifyingKey), message, signature)
+  const R = session.nonceSign === -1n ? session.groupCommitment.negate() : session.groupCommitment
+  const right = R.add(multiplyPublic(suite, session.key.verifyingKey, session.challenge))
+  return multiplyPublic(suite, suite.generator, z).equals(right)
 }
 
 /**

@@ -199,9 +199,15 @@ export function createFrostCoordinator(
       const suite = group.publicKeyPackage.ciphersuite
       for (const [i, c] of expectArray(body.commitments, ['body', 'commitments']).entries()) {
         const r = expectRecord(c, ['body', 'commitments', i])
+        const commitments = decodeCommitment(suite, r, ['body', 'commitments', i])
         pool.push({
           nonceId: String(r.nonceId),
-          commitments: decodeCommitment(suite, r, ['body', 'commitments', i]),
+          commitments,
+          wire: {
+            identifier: commitments.identifier,
+            hiding: String(r.hiding),
+            binding: String(r.binding),
+          },
         })
       }
     }

@@ -4,9 +4,17 @@ import type { CanonicalValue } from '@strongroom/core'
 import type { SerializedFrostPublicKeyPackage } from '../frost/keys.js'
 import type { SigningCommitments } from '../frost/signing.js'
 import type { CoordinatedGroup } from './coordinator.js'
+import type { WireCommitment } from './wire.js'
 
-/** A node's nonce commitment held by the coordinator until it is used. */
-export type PooledCommitment = { nonceId: string; commitments: SigningCommitments }
+/**
+ * A node's nonce commitment held by the coordinator until it is used: the decoded points and
+ * the wire form the node sent (forwarded as is to the signers).
+ */
+export type PooledCommitment = {
+  nonceId: string
+  commitments: SigningCommitments
+  wire: WireCommitment
+}
 
 /** The coordinator's internals, handed to its operations. */
 export type CoordinatorCore = {

@@ -1,13 +1,12 @@
 // The coordinator's signing: up to t + tolerance nodes sign every t-subset of them in one round;
 // the first subset whose aggregate verifies wins; bad shares are named, nodes quarantined.
 import type { CanonicalValue } from '@strongroom/core'
+import { fromHex, isHex } from '../crypto/bytes.js'
 import { toHex } from '../frost/bytes.js'
 import { FrostInvalidSignatureShareError } from '../frost/frostErrors.js'
 import {
-  findInvalidSignatureShares,
   frostAggregate,
-  frostAggregatePrepare,
-  type PreparedAggregate,
+  frostAggregateWithCommitment,
   type SignatureShare,
   type SigningPackage,
 } from '../frost/signing.js'
@@ -79,17 +78,20 @@ export async function coordinateSigning(
     const candidateSets = chosen.length > t ? [...subsets(chosen, t)] : [chosen]
     const nonceOf = new Map<string, string>()
     const used = new Map<number, number>()
-    const packages: SigningPackage[] = candidateSets.map((set, i) => ({
-      message,
-      tweak,
-      group: { groupId, generation: pkg.generation },
-      commitments: set.map((member) => {
+    const pooledSets: PooledCommitment[][] = candidateSets.map((set, i) =>
+      set.map((member) => {
         const k = used.get(member.identifier) ?? 0
         used.set(member.identifier, k + 1)
         const pooled = member.pool[k]!
         nonceOf.set(`${i}/${member.identifier}`, pooled.nonceId)
-        return pooled.commitments
+        return pooled
       }),
+    )
+    const packages: SigningPackage[] = pooledSets.map((pooled) => ({
+      message,
+      tweak,
+      group: { groupId, generation: pkg.generation },
+      commitments: pooled.map((p) => p.commitments),
     }))
     // Commitments fetched but not used this round go back to the pool (never sent in a request).
     for (const member of chosen) {
@@ -111,18 +113,16 @@ export async function coordinateSigning(
             authorization: authorization as CanonicalValue,
             candidates: mine.map(({ i }) => ({
               nonceId: nonceOf.get(`${i}/${member.identifier}`)!,
-              commitments: packages[i]!.commitments.map((c) => ({
-                identifier: c.identifier,
-                hiding: toHex(suite.serializeElement(c.hiding)),
-                binding: toHex(suite.serializeElement(c.binding)),
-              })),
+              commitments: pooledSets[i]!.map((p) => p.wire),
             })),
           })
           const shares = new Map<number, SignatureShare>()
+          const reported = new Map<number, string>()
           for (const [k, s] of expectArray(body.shares, ['body', 'shares']).entries()) {
             const r = expectRecord(s, ['body', 'shares', k])
             const index = mine[Number(r.candidate)]?.i
             if (index === undefined) continue
+            if (typeof r.groupCommitment === 'string') reported.set(index, r.groupCommitment)
             shares.set(index, {
               identifier: member.identifier,
               share: suite.deserializeScalar(Buffer.from(String(r.share), 'hex'), [
@@ -133,7 +133,7 @@ export async function coordinateSigning(
               ]),
             })
           }
-          return { member, shares }
+          return { member, shares, reported }
         } catch (error) {
           unavailable.push(member.nodeId)
           await record('node_refused', {
@@ -144,36 +144,46 @@ export async function coordinateSigning(
                 ? (error.reason ?? error.code)
                 : 'CUSTODY_NODE_PROTOCOL_INVALID',
           })
-          return { member, shares: new Map<number, SignatureShare>() }
+          return {
+            member,
+            shares: new Map<number, SignatureShare>(),
+            reported: new Map<number, string>(),
+          }
         }
       }),
     )
-    answers.catch(() => {}) // awaited below; observed now so a failure meanwhile is not unhandled
-    // While the nodes compute (the requests are on the wire after this turn of the event loop),
-    // derive the first set's binding factors, group commitment and challenge.
-    await new Promise((resolve) => setImmediate(resolve))
-    let first: PreparedAggregate | undefined
-    try {
-      first = frostAggregatePrepare({ publicKeyPackage: pkg, signingPackage: packages[0]! })
-    } catch {
-      first = undefined // frostAggregate meets the same error and reports it
-    }
     const results = await answers
     let signature: Uint8Array | undefined
     let signers: number[] = []
     const before = culprits.size
-    // Fast path: aggregate set by set (one signature verification each); a set that fails
-    // has its shares checked one by one, naming the culprits.
+    // Fast path: aggregate set by set (one signature verification each), with the group
+    // commitment the set's signers agree on when they do (no binding factors or multi-scalar
+    // multiplication here); a set that fails is aggregated from its own session values, and
+    // when that fails too its shares are checked one by one, naming the culprits.
     for (const [i, set] of candidateSets.entries()) {
       if (signature !== undefined) break
-      const shares = set.map((m) => results.find((r) => r.member === m)!.shares.get(i))
+      const answered = set.map((m) => results.find((r) => r.member === m)!)
+      const shares = answered.map((r) => r.shares.get(i))
       if (shares.some((x) => x === undefined)) continue
+      const reported = new Set(answered.map((r) => r.reported.get(i)))
+      const [commitment] = reported
+      if (reported.size === 1 && commitment !== undefined && isHex(commitment)) {
+        signature = frostAggregateWithCommitment({
+          publicKeyPackage: pkg,
+          signingPackage: packages[i]!,
+          groupCommitment: fromHex(commitment),
+          signatureShares: shares as SignatureShare[],
+        })
+        if (signature !== undefined) {
+          signers = set.map((m) => m.identifier)
+          break
+        }
+      }
       try {
         signature = frostAggregate({
           publicKeyPackage: pkg,
           signingPackage: packages[i]!,
           signatureShares: shares as SignatureShare[],
-          prepared: first,
         })
         signers = set.map((m) => m.identifier)
       } catch (error) {
@@ -193,12 +203,17 @@ export async function coordinateSigning(
       )
       if (index < 0 || result.shares.size === 0) continue
       const set = candidateSets[index]!
-      const bad = findInvalidSignatureShares({
-        publicKeyPackage: pkg,
-        signingPackage: packages[index]!,
-        signatureShares: set.map((m) => results.find((r) => r.member === m)!.shares.get(index)!),
-      })
-      for (const id of bad) culprits.add(id)
+      // The aggregate of that set first (one verification); shares one by one only if it fails.
+      try {
+        frostAggregate({
+          publicKeyPackage: pkg,
+          signingPackage: packages[index]!,
+          signatureShares: set.map((m) => results.find((r) => r.member === m)!.shares.get(index)!),
+        })
+      } catch (error) {
+        if (!(error instanceof FrostInvalidSignatureShareError)) throw error
+        for (const id of error.culprits) culprits.add(id)
+      }
     }
     for (const id of [...culprits].slice(before)) {
       const nodeId = group.members.get(id)!

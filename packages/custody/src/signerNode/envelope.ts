@@ -2,8 +2,8 @@
 // the sender's Ed25519 identity key over the canonical JSON of all its fields (with a domain
 // tag), names its sender and recipient, is bound to one session id, and carries a unique message
 // id and a time; a reply names the request it answers.
-import { sha256 } from '@noble/hashes/sha2.js'
 import { type CanonicalValue, canonicalJson } from '@strongroom/core'
+import { sha256 } from '../crypto/bytes.js'
 import { type Ed25519KeyPair, verifyEd25519 } from '../crypto/ed25519.js'
 import { SignerNodeProtocolError } from './signerNodeErrors.js'
 
@@ -28,9 +28,7 @@ const HEX = /^[0-9a-f]+$/
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/
 
 function digest(envelope: Omit<NodeEnvelope, 'signature'>): Uint8Array {
-  return sha256(
-    new TextEncoder().encode(canonicalJson({ domain: NODE_MESSAGE_DOMAIN, ...envelope })),
-  )
+  return sha256(canonicalJson({ domain: NODE_MESSAGE_DOMAIN, ...envelope }))
 }
 
 /** Signs a message. */

@@ -16,20 +16,19 @@ import {
   nonceGenerate,
   type SigningPackage,
   signingNoncesFromCommitments,
-  signingNoncesFromScalars,
 } from '../frost/signing.js'
 import type { NodeEnvelope } from './envelope.js'
 import type { NodeContext } from './nodeContext.js'
 import type { StoredNonce } from './nonceLog.js'
 import {
   decodeCommitment,
-  encodeCommitment,
   expectArray,
   expectInteger,
   expectRecord,
   expectString,
   isRecord,
 } from './wire.js'
+import { commitToNonces } from './wirePoint.js'
 
 /** The commitments of a stored nonce pair (recomputed after a restart, when not in memory). */
 function ownCommitment(
@@ -37,14 +36,7 @@ function ownCommitment(
   identifier: number,
   stored: StoredNonce,
 ): NonNullable<StoredNonce['commitment']> {
-  if (stored.commitment !== undefined) return stored.commitment
-  const points = signingNoncesFromScalars(
-    suite,
-    identifier,
-    stored.hiding,
-    stored.binding,
-  ).commitments
-  return { points, wire: encodeCommitment(suite, points) }
+  return stored.commitment ?? commitToNonces(suite, identifier, stored.hiding, stored.binding)
 }
 
 /** Handles `sign.commit` and `sign.share`; `undefined` for any other type. */
@@ -64,19 +56,13 @@ export async function handleSigningRequest(
         const id = toHex(random(16))
         const hiding = nonceGenerate(suite, group.share.signingShare, random)
         const binding = nonceGenerate(suite, group.share.signingShare, random)
-        const points = signingNoncesFromScalars(
-          suite,
-          group.share.identifier,
-          hiding,
-          binding,
-        ).commitments
         return {
           id,
           groupId: group.share.publicKeyPackage.groupId,
           generation: group.share.publicKeyPackage.generation,
           hiding,
           binding,
-          commitment: { points, wire: encodeCommitment(suite, points) },
+          commitment: commitToNonces(suite, group.share.identifier, hiding, binding),
         }
       })
       nonces.add(batch) // durable before anyone sees a commitment
@@ -204,7 +190,9 @@ export async function handleSigningRequest(
           parameters.faultInjection === 'corrupt-signature-shares'
             ? (s.share + 1n) % suite.order
             : s.share
-        return { candidate: i, share: toHex(suite.serializeScalar(value)) }
+        // The group commitment this node derived: the coordinator may aggregate with it.
+        const groupCommitment = toHex(suite.serializeElement(ready[i]!.values.groupCommitment))
+        return { candidate: i, share: toHex(suite.serializeScalar(value)), groupCommitment }
       })
       await audited
       return { shares }

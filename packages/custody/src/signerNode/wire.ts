@@ -8,8 +8,13 @@ import { FrostInputError } from '../frost/frostErrors.js'
 import { assertIdentifier } from '../frost/keys.js'
 import type { RefreshRound1Package } from '../frost/refresh.js'
 import type { SigningCommitments } from '../frost/signing.js'
+import { decodeWirePoint, normalizePoints } from './wirePoint.js'
 
-/** JSON form of {@link SigningCommitments} (with the node's nonce id). */
+/**
+ * JSON form of {@link SigningCommitments}: each point as hex of its wire form, the uncompressed
+ * point W with `commitment = h·W` (h the cofactor), which its receiver validates without a
+ * square root or a subgroup check (see `wirePoint.ts`).
+ */
 export type WireCommitment = { identifier: number; hiding: string; binding: string }
 /** JSON form of a DKG round-one package. */
 export type WireDkgRound1 = {
@@ -52,15 +57,7 @@ export function expectString(v: unknown, path: IssuePath, pattern: RegExp): stri
   return v
 }
 
-export const encodeCommitment = (
-  suite: FrostCiphersuite,
-  c: SigningCommitments,
-): WireCommitment => ({
-  identifier: c.identifier,
-  hiding: toHex(suite.serializeElement(c.hiding)),
-  binding: toHex(suite.serializeElement(c.binding)),
-})
-
+/** Decodes a {@link WireCommitment}; the points are validated (see {@link decodeWirePoint}). */
 export function decodeCommitment(
   suite: FrostCiphersuite,
   v: unknown,
@@ -68,9 +65,11 @@ export function decodeCommitment(
 ): SigningCommitments {
   const r = expectRecord(v, path)
   assertIdentifier(r.identifier, [...path, 'identifier'])
-  const el = (k: 'hiding' | 'binding') =>
-    suite.deserializeElement(parseHex(r[k], [...path, k], suite.elementLength), [...path, k])
-  return { identifier: r.identifier, hiding: el('hiding'), binding: el('binding') }
+  const [hiding, binding] = normalizePoints(suite, [
+    decodeWirePoint(suite, r.hiding, [...path, 'hiding']),
+    decodeWirePoint(suite, r.binding, [...path, 'binding']),
+  ])
+  return { identifier: r.identifier, hiding: hiding!, binding: binding! }
 }
 
 export const encodeDkgRound1 = (suite: FrostCiphersuite, p: DkgRound1Package): WireDkgRound1 => ({
