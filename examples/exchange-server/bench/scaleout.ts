@@ -6,8 +6,11 @@
 //  2. failover: a primary and a hot standby under steady load; the primary is killed with SIGKILL
 //     and the time until the first result published by the standby is measured, several trials.
 // The NATS server's CPU over each throughput run is read from /proc when it runs on this machine.
+// Before the timed backlog every engine applies an untimed warm-up backlog of the same shape, so
+// the comparison is between engines in steady state, not between one and two processes' JIT
+// compilation (which, with 20,000 orders per shard, cost the second process as much as its orders).
 // Usage: node --conditions=@strongroom/source --import tsx bench/scaleout.ts [orders] [trials]
-// (trials 0: throughput only)
+//        [warm-up orders per instrument, default 20,000] (trials 0: throughput only)
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
@@ -31,6 +34,7 @@ const services = await requireServices('exchange-server bench: scale-out', ['nat
 if (!services.available) process.exit(0)
 const ordersPerInstrument = Number(process.argv[2] ?? 20_000)
 const trials = Number(process.argv[3] ?? 5)
+const warmupPerInstrument = Number(process.argv[4] ?? 20_000)
 const dir = createTempDir('strongroom-bench-scaleout-')
 const children: ChildProcess[] = []
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -143,18 +147,30 @@ async function throughput(layout: 'one' | 'two') {
     ),
   )
   for (const e of engines) while ((await status(e)).role !== 'primary') await sleep(50)
-  for (const e of engines) e.child.kill('SIGSTOP')
-  const items: { shard: string; command: ExchangeCommand }[] = []
-  const eth = [...backlog('ETH-USDC', 300_000, ordersPerInstrument)]
-  const btc = [...backlog('BTC-USDC', 6_000_000, ordersPerInstrument)]
-  for (let i = 0; i < eth.length; i++) {
-    items.push({ shard: shardOf('ETH-USDC'), command: eth[i]! })
-    items.push({ shard: shardOf('BTC-USDC'), command: btc[i]! })
+  /** Both instruments' crossing backlogs, interleaved, each command addressed to its shard. */
+  const interleaved = (count: number) => {
+    const eth = [...backlog('ETH-USDC', 300_000, count)]
+    const btc = [...backlog('BTC-USDC', 6_000_000, count)]
+    return eth.flatMap((command, i) => [
+      { shard: shardOf('ETH-USDC'), command },
+      { shard: shardOf('BTC-USDC'), command: btc[i]! },
+    ])
   }
+  const countsOf = (list: { shard: string }[]) =>
+    new Map(shards.map((s) => [s.id, list.filter((x) => x.shard === s.id).length]))
+  // Untimed warm-up (every maker is filled, so the books are empty again afterwards).
+  const warmup = interleaved(warmupPerInstrument)
+  await publishAll(nats, warmup)
+  const warmed = countsOf([...funded, ...warmup])
+  for (;;) {
+    const now = await Promise.all(engines.map(status))
+    if (now.every((f) => f.publishedN === warmed.get(f.shard))) break
+    await sleep(100)
+  }
+  for (const e of engines) e.child.kill('SIGSTOP')
+  const items = interleaved(ordersPerInstrument)
   await publishAll(nats, items)
-  const expected = new Map(
-    shards.map((s) => [s.id, [...funded, ...items].filter((x) => x.shard === s.id).length]),
-  )
+  const expected = countsOf([...funded, ...warmup, ...items])
   const cpuBefore = await Promise.all(engines.map((e) => cpuSeconds(e.child.pid!)))
   const natsBefore = await natsCpu()
   const start = Date.now()

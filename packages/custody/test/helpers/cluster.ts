@@ -35,7 +35,15 @@ function launch(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=@strongroom/source', '--import', 'tsx', main, configPath],
+      [
+        // e.g. STRONGROOM_FROST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the nodes
+        ...(process.env.STRONGROOM_FROST_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        '--conditions=@strongroom/source',
+        '--import',
+        'tsx',
+        main,
+        configPath,
+      ],
       {
         cwd: packageRoot,
         env: { ...process.env, STRONGROOM_NODE_PASSPHRASE: PASSPHRASE },
