@@ -5,14 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { ed25519_FROST } from '@noble/curves/ed25519.js'
 import { schnorr_FROST, secp256k1_FROST } from '@noble/curves/secp256k1.js'
-import {
-  createMemoryAuditSink,
-  createSystemClock,
-  type KeyId,
-  openAuditLog,
-  type RequestId,
-  type WalletId,
-} from '@strongroom/core'
+import { createMemoryAuditSink, createSystemClock, openAuditLog } from '@strongroom/core'
 import {
   type FrostCiphersuite,
   frostEd25519,
@@ -22,10 +15,11 @@ import {
 import { frostTrustedDealerKeygen } from '../src/frost/dealer.js'
 import { frostRefreshFinish, frostRefreshRound1, frostRefreshRound2 } from '../src/frost/refresh.js'
 import { frostAggregate, frostCommit, frostSign, type SigningNonces } from '../src/frost/signing.js'
-import { createSoftwareAuthorizationKey, requestDigest, signAuthorization } from '../src/index.js'
+import { createSoftwareAuthorizationKey } from '../src/index.js'
 import { startCluster } from '../test/helpers/cluster.js'
 import { runDkg } from '../test/helpers/frost.js'
 import { approvers, hex, seed } from '../test/helpers.js'
+import { benchAuthorizer } from './frostAuthorize.js'
 
 const ONLINE_TARGET_MS = 20
 const DKG_TARGET_MS = 2_000
@@ -188,40 +182,7 @@ const cluster = await startCluster({
   clock,
   audit,
 })
-let counter = 0
-async function authorize(keyId: string) {
-  const at = clock.now()
-  const request = {
-    requestId: `b-${++counter}` as RequestId,
-    kind: 'message',
-    walletId: 'w' as WalletId,
-    initiator: 'bench',
-    chain: 'bench:1',
-    asset: 'BTC',
-    amount: 0n,
-    destination: 'none',
-    createdAt: at,
-  }
-  return signAuthorization(
-    {
-      requestId: request.requestId,
-      keyId: keyId as KeyId,
-      policyId: 'bench-policy',
-      policyVersion: 1,
-      ruleId: 'messages',
-      payloadDigest: Buffer.from(await crypto.subtle.digest('SHA-256', message)).toString('hex'),
-      requestDigest: requestDigest(request),
-      approvals: [],
-      issuedAt: at,
-      expiresAt: at + 240_000,
-      nonce: hex(crypto.getRandomValues(new Uint8Array(16))),
-      initiator: 'bench',
-      walletId: 'w',
-      chain: 'bench:1',
-    },
-    orchestratorKey,
-  )
-}
+const authorize = benchAuthorizer({ clock, message, orchestratorKey })
 const nodeIds = cluster.nodes.map((n) => n.nodeId)
 // CPU time (user + system) of a node process in ms, from /proc (Linux; undefined elsewhere).
 const nodeCpuMs = (pid: number | undefined): number | undefined => {

@@ -7,20 +7,18 @@ import {
   createMemoryAuditSink,
   createSystemClock,
   defineAsset,
-  type KeyId,
   openAuditLog,
-  type RequestId,
-  type WalletId,
 } from '@strongroom/core'
 import { createTempDir } from '@strongroom/testkit'
 import { importEd25519PrivateKey } from '../src/crypto/ed25519.js'
 import { frostEd25519, frostSecp256k1, frostSecp256k1Taproot } from '../src/frost/ciphersuites.js'
-import { createSoftwareAuthorizationKey, requestDigest, signAuthorization } from '../src/index.js'
+import { createSoftwareAuthorizationKey } from '../src/index.js'
 import { compilePolicy, policyRuleLookup } from '../src/policy/compilePolicy.js'
 import { createFrostCoordinator } from '../src/signerNode/coordinator.js'
 import { createSignerNode } from '../src/signerNode/signerNode.js'
 import { directNodeTransport } from '../src/signerNode/transport.js'
 import { approvers, hex, seed } from '../test/helpers.js'
+import { benchAuthorizer } from './frostAuthorize.js'
 
 const ROUNDS = 6
 const PER_ROUND = 10
@@ -70,40 +68,7 @@ const coordinator = createFrostCoordinator({
     send: directNodeTransport(n),
   })),
 })
-let counter = 0
-async function authorize(keyId: string) {
-  const at = clock.now()
-  const request = {
-    requestId: `b-${++counter}` as RequestId,
-    kind: 'message',
-    walletId: 'w' as WalletId,
-    initiator: 'bench',
-    chain: 'bench:1',
-    asset: 'BTC',
-    amount: 0n,
-    destination: 'none',
-    createdAt: at,
-  }
-  return signAuthorization(
-    {
-      requestId: request.requestId,
-      keyId: keyId as KeyId,
-      policyId: 'bench-policy',
-      policyVersion: 1,
-      ruleId: 'messages',
-      payloadDigest: Buffer.from(await crypto.subtle.digest('SHA-256', message)).toString('hex'),
-      requestDigest: requestDigest(request),
-      approvals: [],
-      issuedAt: at,
-      expiresAt: at + 240_000,
-      nonce: hex(crypto.getRandomValues(new Uint8Array(16))),
-      initiator: 'bench',
-      walletId: 'w',
-      chain: 'bench:1',
-    },
-    orchestratorKey,
-  )
-}
+const authorize = benchAuthorizer({ clock, message, orchestratorKey })
 const rows: string[] = []
 try {
   for (const suite of [frostEd25519, frostSecp256k1, frostSecp256k1Taproot]) {

@@ -7,8 +7,8 @@
 // run's operations only (callgrind_control zeroes the counters before its loop and dumps after).
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { type BookCommand, type BookEventSink, createOrderBook } from '../src/index.js'
-import { benchInstrument, generateWorkload, place } from './workload.js'
+import { type BookCommand, createOrderBook } from '../src/index.js'
+import { benchInstrument, countingSink, generateWorkload, place } from './workload.js'
 
 const DEPTH = Number(process.env.DEPTH ?? 5_000)
 const OPS = Number(process.env.OPS ?? 1_000_000)
@@ -42,48 +42,6 @@ function stream(): Stream {
   return s
 }
 const { prefill, commands } = stream()
-/** The same sink as the benchmark's: counts everything, so that no event is optimised away. */
-function countingSink() {
-  const counts = { fills: 0, filledLots: 0, events: 0 }
-  const sink: BookEventSink = {
-    accepted() {
-      counts.events++
-    },
-    rejected() {
-      counts.events++
-    },
-    fill(_tradeId, _price, quantity) {
-      counts.fills++
-      counts.filledLots += quantity
-      counts.events++
-    },
-    cancelled() {
-      counts.events++
-    },
-    expired() {
-      counts.events++
-    },
-    triggered() {
-      counts.events++
-    },
-    amended() {
-      counts.events++
-    },
-    level() {
-      counts.events++
-    },
-    book() {
-      counts.events++
-    },
-    bbo() {
-      counts.events++
-    },
-    status() {
-      counts.events++
-    },
-  }
-  return { sink, counts }
-}
 
 const rates: number[] = []
 let last = { fills: 0, filledLots: 0, events: 0 }

@@ -21,7 +21,13 @@ import {
   type OrderBook,
   openFileJournal,
 } from '../src/index.js'
-import { benchInstrument, generateWorkload, type Op, type Workload } from './workload.js'
+import {
+  benchInstrument,
+  countingSink,
+  generateWorkload,
+  type Op,
+  type Workload,
+} from './workload.js'
 
 const OPS = Number(process.env.OPS ?? 1_000_000)
 /** The peer is slow on deep levels: it runs the stream until done or this many seconds passed. */
@@ -41,49 +47,6 @@ const TARGETS = {
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
 const pad = (s: string, n: number) => s.padStart(n)
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED')
-
-/** Counts everything a venue would consume, so that no event is optimised away. */
-function countingSink() {
-  const counts = { fills: 0, filledLots: 0, events: 0 }
-  const sink: BookEventSink = {
-    accepted() {
-      counts.events++
-    },
-    rejected() {
-      counts.events++
-    },
-    fill(_tradeId, _price, quantity) {
-      counts.fills++
-      counts.filledLots += quantity
-      counts.events++
-    },
-    cancelled() {
-      counts.events++
-    },
-    expired() {
-      counts.events++
-    },
-    triggered() {
-      counts.events++
-    },
-    amended() {
-      counts.events++
-    },
-    level() {
-      counts.events++
-    },
-    book() {
-      counts.events++
-    },
-    bbo() {
-      counts.events++
-    },
-    status() {
-      counts.events++
-    },
-  }
-  return { sink, counts }
-}
 
 function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!

@@ -240,3 +240,46 @@ export function generateWorkload(options: {
     },
   }
 }
+
+/** Counts everything a venue would consume, so that no event is optimised away. */
+export function countingSink() {
+  const counts = { fills: 0, filledLots: 0, events: 0 }
+  const sink: BookEventSink = {
+    accepted() {
+      counts.events++
+    },
+    rejected() {
+      counts.events++
+    },
+    fill(_tradeId, _price, quantity) {
+      counts.fills++
+      counts.filledLots += quantity
+      counts.events++
+    },
+    cancelled() {
+      counts.events++
+    },
+    expired() {
+      counts.events++
+    },
+    triggered() {
+      counts.events++
+    },
+    amended() {
+      counts.events++
+    },
+    level() {
+      counts.events++
+    },
+    book() {
+      counts.events++
+    },
+    bbo() {
+      counts.events++
+    },
+    status() {
+      counts.events++
+    },
+  }
+  return { sink, counts }
+}
