@@ -84,28 +84,44 @@ if (runs('addresses')) {
   }
   let hits = 0
   for (let i = 0; i < 3; i++) for (const q of queries) if (screen.isSanctioned(q)) hits++
+  // Five timed passes of 30 rounds each (3,000,000 lookups), ours and the naive baseline
+  // alternating, so that a pass the shared machine slowed down does not decide the figure alone:
+  // best and median are both printed, the verdict on each.
   const rounds = 30
-  hits = 0
-  const t0 = process.hrtime.bigint()
-  for (let r = 0; r < rounds; r++) for (const q of queries) if (screen.isSanctioned(q)) hits++
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9
-  const rate = (rounds * queries.length) / seconds
+  const passes = 5
   // Same-run baseline: lower-casing every key and a plain Set (wrong for base58, shown for scale).
   const naive = new Set(addresses.map((a) => a.address.toLowerCase()))
-  const t1 = process.hrtime.bigint()
+  const rates: number[] = []
+  const naiveRates: number[] = []
   let naiveHits = 0
-  for (let r = 0; r < rounds; r++)
-    for (const q of queries) if (naive.has(q.toLowerCase())) naiveHits++
-  const naiveRate = (rounds * queries.length) / (Number(process.hrtime.bigint() - t1) / 1e9)
+  for (let pass = 0; pass < passes; pass++) {
+    hits = 0
+    const t0 = process.hrtime.bigint()
+    for (let r = 0; r < rounds; r++) for (const q of queries) if (screen.isSanctioned(q)) hits++
+    rates.push((rounds * queries.length) / (Number(process.hrtime.bigint() - t0) / 1e9))
+    naiveHits = 0
+    const t1 = process.hrtime.bigint()
+    for (let r = 0; r < rounds; r++)
+      for (const q of queries) if (naive.has(q.toLowerCase())) naiveHits++
+    naiveRates.push((rounds * queries.length) / (Number(process.hrtime.bigint() - t1) / 1e9))
+  }
+  const best = (xs: number[]) => Math.max(...xs)
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!
+  const rate = best(rates)
+  const naiveRate = best(naiveRates)
+  const verdictOf = (r: number) => `${r >= 5e6 ? 'met' : 'NOT met'}; ${fmt(r / 5e6, 2)}× target`
   console.log('\n## Address screening')
   console.log(
     `list: ${fmt(screen.size)} addresses (${fmt(real)} real OFAC addresses + synthetic padding); queries 10 % listed, EVM in random case`,
   )
   console.log(
-    `chain-aware lookups/s: ${fmt(rate)}  (target ≥ 5,000,000/s: ${rate >= 5e6 ? 'met' : 'NOT met'}; ${fmt(rate / 5e6, 2)}× target); hits ${fmt(hits / rounds)}/${fmt(queries.length)}`,
+    `chain-aware lookups/s, best of ${passes} passes: ${fmt(rate)}  (target ≥ 5,000,000/s: ${verdictOf(rate)}); hits ${fmt(hits / rounds)}/${fmt(queries.length)}`,
   )
   console.log(
-    `same run, naive Set of lower-cased keys (case-folds base58, i.e. wrong): ${fmt(naiveRate)}/s (ours ${fmt(rate / naiveRate, 2)}×), hits ${fmt(naiveHits / rounds)}`,
+    `chain-aware lookups/s, median pass: ${fmt(median(rates))}  (${verdictOf(median(rates))}); every pass: ${rates.map((r) => fmt(r)).join(' / ')}`,
+  )
+  console.log(
+    `same run, naive Set of lower-cased keys (case-folds base58, i.e. wrong), best of ${passes}: ${fmt(naiveRate)}/s (ours ${fmt(rate / naiveRate, 2)}×), median ${fmt(median(naiveRates))}/s, hits ${fmt(naiveHits / rounds)}`,
   )
 }
 
